@@ -1,0 +1,73 @@
+/** RFC 7644 §3.12 Table 9 keywords, spelled as on the wire. */
+export type ScimType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive';
+
+export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** A protocol error with its HTTP status and optional RFC 7644 §3.12 scimType. */
+export class ScimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly scimType?: ScimType,
+  ) {
+    super(detail);
+    this.name = 'ScimError';
+  }
+
+  static invalidFilter(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidFilter');
+  }
+  static invalidPath(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidPath');
+  }
+  static noTarget(detail: string): ScimError {
+    return new ScimError(400, detail, 'noTarget');
+  }
+  static mutability(detail: string): ScimError {
+    return new ScimError(400, detail, 'mutability');
+  }
+  static invalidValue(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidValue');
+  }
+  static invalidSyntax(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidSyntax');
+  }
+  static invalidVers(detail: string): ScimError {
+    return new ScimError(400, detail, 'invalidVers');
+  }
+  static tooMany(detail: string): ScimError {
+    return new ScimError(400, detail, 'tooMany');
+  }
+  static sensitive(detail: string): ScimError {
+    return new ScimError(403, detail, 'sensitive');
+  }
+  static uniqueness(detail: string): ScimError {
+    return new ScimError(409, detail, 'uniqueness');
+  }
+  static notFound(detail: string): ScimError {
+    return new ScimError(404, detail);
+  }
+  static preconditionFailed(detail: string): ScimError {
+    return new ScimError(412, detail);
+  }
+
+  /** The RFC 7644 §3.12 error body; status is a string there. */
+  toJSON(): Record<string, unknown> {
+    return {
+      schemas: [ERROR_SCHEMA],
+      status: String(this.status),
+      ...(this.scimType ? { scimType: this.scimType } : {}),
+      detail: this.detail,
+    };
+  }
+}
