@@ -21,4 +21,22 @@ export const READ_MODEL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX scim_users_emails ON scim_users USING gin ((attributes->'emails') jsonb_path_ops);
     `,
   },
+  {
+    id: 'read-model-002-identity-providers',
+    sql: `
+      CREATE TABLE identity_providers (
+        provider_id       text    PRIMARY KEY,
+        display_name      text    NOT NULL,
+        scim_enabled      boolean NOT NULL,
+        custom_attributes jsonb   NOT NULL DEFAULT '[]'
+      );
+      CREATE TABLE scim_tokens (
+        digest      text    PRIMARY KEY,
+        provider_id text    NOT NULL,
+        token_id    text    NOT NULL,
+        revoked     boolean NOT NULL DEFAULT false
+      );
+      CREATE TABLE projection_checkpoints (name text PRIMARY KEY, position bigint NOT NULL);
+    `,
+  },
 ];

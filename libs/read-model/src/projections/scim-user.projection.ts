@@ -1,0 +1,36 @@
+import type { RecordedEvent } from '@app/event-store/event-store.port';
+import { UserEvent } from '@app/identity/user/user.events';
+import { evolveUser, UserState } from '@app/identity/user/user.state';
+import type { SqlExecutor } from '@app/platform/database/sql-database';
+
+/** Keeps one scim_users row per live user; a row's version is the revision of the last event applied. */
+export async function projectUserEvent(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
+  const event = { type: recorded.type, data: recorded.data } as UserEvent;
+  const { providerId, userId } = event.data;
+  const at = recorded.metadata.occurredAt ?? recorded.recordedAt.toISOString();
+  if (event.type === 'UserProvisioned') {
+    const { attributes } = event.data;
+    await tx.query(
+      `INSERT INTO scim_users (provider_id, user_id, user_name, external_id, attributes, version, created_at, last_modified_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (provider_id, user_id) DO NOTHING`,
+      [providerId, userId, attributes.userName, attributes.externalId ?? null, JSON.stringify(attributes), recorded.revision, at],
+    );
+    return;
+  }
+  const [row] = await tx.query<{ attributes: Record<string, unknown>; version: number }>(
+    'SELECT attributes, version FROM scim_users WHERE provider_id = $1 AND user_id = $2 FOR UPDATE',
+    [providerId, userId],
+  );
+  if (!row || Number(row.version) >= recorded.revision) return;
+  const before: UserState = { status: 'present', providerId, userId, attributes: row.attributes };
+  const after = evolveUser(before, event);
+  if (after.status !== 'present') {
+    await tx.query('DELETE FROM scim_users WHERE provider_id = $1 AND user_id = $2', [providerId, userId]);
+    return;
+  }
+  await tx.query(
+    `UPDATE scim_users SET user_name = $3, external_id = $4, attributes = $5, version = $6, last_modified_at = $7
+     WHERE provider_id = $1 AND user_id = $2`,
+    [providerId, userId, after.attributes.userName, after.attributes.externalId ?? null, JSON.stringify(after.attributes), recorded.revision, at],
+  );
+}

@@ -1,0 +1,72 @@
+import type { SqlDatabase } from '@app/platform/database/sql-database';
+import type { UserAttributes } from '@app/scim/resource/user-attributes';
+
+export interface UserRow {
+  readonly userId: string;
+  readonly attributes: UserAttributes;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly lastModifiedAt: Date;
+}
+
+export interface UserPage {
+  readonly totalResults: number;
+  readonly rows: readonly UserRow[];
+}
+
+/** A compiled query: a boolean SQL expression over alias `u`, its parameters, and an ORDER BY list. */
+export interface UserQuery {
+  readonly where?: { readonly sql: string; readonly params: readonly unknown[] };
+  readonly orderBy: string;
+  /** 1-based (RFC 7644 §3.4.2.4). */
+  readonly startIndex: number;
+  readonly count: number;
+}
+
+interface Row {
+  user_id: string;
+  attributes: UserAttributes;
+  version: number;
+  created_at: Date;
+  last_modified_at: Date;
+  total?: number;
+}
+
+const COLUMNS = 'u.user_id, u.attributes, u.version, u.created_at, u.last_modified_at';
+
+/** Reads live users of one IdP; every query is scoped by provider id first. */
+export class UserReadModel {
+  constructor(private readonly db: SqlDatabase) {}
+
+  async findById(providerId: string, userId: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.query<Row>(`SELECT ${COLUMNS} FROM scim_users u WHERE u.provider_id = $1 AND u.user_id = $2`, [
+      providerId,
+      userId,
+    ]);
+    return row && toUserRow(row);
+  }
+
+  async list(providerId: string, query: UserQuery): Promise<UserPage> {
+    // The filter's placeholders start at $2; $1 is the provider.
+    const where = query.where ? `u.provider_id = $1 AND (${query.where.sql})` : 'u.provider_id = $1';
+    const params = [providerId, ...(query.where?.params ?? [])];
+    const [{ total }] = await this.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM scim_users u WHERE ${where}`, params);
+    if (query.count === 0 || Number(total) === 0) return { totalResults: Number(total), rows: [] };
+    const limit = params.length + 1;
+    const rows = await this.db.query<Row>(
+      `SELECT ${COLUMNS} FROM scim_users u WHERE ${where} ORDER BY ${query.orderBy} LIMIT $${limit} OFFSET $${limit + 1}`,
+      [...params, query.count, query.startIndex - 1],
+    );
+    return { totalResults: Number(total), rows: rows.map(toUserRow) };
+  }
+}
+
+function toUserRow(row: Row): UserRow {
+  return {
+    userId: row.user_id,
+    attributes: row.attributes,
+    version: Number(row.version),
+    createdAt: new Date(row.created_at),
+    lastModifiedAt: new Date(row.last_modified_at),
+  };
+}
