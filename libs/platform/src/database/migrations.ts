@@ -15,7 +15,7 @@ export async function migrate(db: SqlDatabase, migrations: readonly Migration[])
       await tx.query('LOCK TABLE schema_migrations IN EXCLUSIVE MODE');
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [migration.id]);
       if (done.length > 0) return;
-      await tx.query(migration.sql);
+      await tx.exec(migration.sql);
       await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id]);
     });
   }

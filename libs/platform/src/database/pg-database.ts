@@ -19,6 +19,10 @@ export class PgDatabase implements SqlDatabase {
     return result.rows as Row[];
   }
 
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
@@ -26,6 +30,7 @@ export class PgDatabase implements SqlDatabase {
       const result = await work({
         query: async <Row>(sql: string, params: readonly unknown[] = []) =>
           (await client.query(sql, params as unknown[])).rows as Row[],
+        exec: async (sql: string) => void (await client.query(sql)),
       });
       await client.query('COMMIT');
       return result;

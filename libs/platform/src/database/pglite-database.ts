@@ -16,10 +16,17 @@ export class PgliteDatabase implements SqlDatabase {
     return result.rows;
   }
 
+  async exec(sql: string): Promise<void> {
+    await this.db.exec(sql);
+  }
+
   // PGlite has one connection; its transaction() holds a lock so other queries wait for the commit.
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) =>
-      work({ query: async <Row>(sql: string, params: readonly unknown[] = []) => (await tx.query<Row>(sql, params as unknown[])).rows }),
+      work({
+        query: async <Row>(sql: string, params: readonly unknown[] = []) => (await tx.query<Row>(sql, params as unknown[])).rows,
+        exec: async (sql: string) => void (await tx.exec(sql)),
+      }),
     );
   }
 

@@ -1,0 +1,58 @@
+import { EVENT_STORE } from '@app/event-store/event-store.port';
+import type { AppConfig } from '@app/platform/config/app-config';
+import type { Stores } from '@app/read-model/open-stores';
+import { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
+import { IdentityProviderDirectory } from '@app/read-model/store/identity-provider-directory';
+import { UserReadModel } from '@app/read-model/store/user-read-model';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Logger } from 'pino';
+import { APP_CONFIG, LOGGER, STORES } from './app.tokens';
+import { ScimAuthGuard } from './auth/scim-auth.guard';
+import { DiscoveryController } from './discovery/discovery.http.controller';
+import { GroupsController } from './groups/groups.http.controller';
+import { HealthController } from './health.http.controller';
+import { ResourceLocations } from './http/resource-locations';
+import { ScimExceptionFilter } from './http/scim-exception.filter';
+import { CreateUserHandler } from './users/create-user/create-user.handler';
+import { DeleteUserHandler } from './users/delete-user/delete-user.handler';
+import { GetUserQueryHandler } from './users/get-user/get-user.query-handler';
+import { ListUsersQueryHandler } from './users/list-users/list-users.query-handler';
+import { PatchUserHandler } from './users/patch-user/patch-user.handler';
+import { ReplaceUserHandler } from './users/replace-user/replace-user.handler';
+import { UniqueValueReservations } from './users/shared/unique-value-reservations';
+import { UserWriter } from './users/shared/user-writer';
+import { UsersController } from './users/users.http.controller';
+
+/** The composition root: stores are opened before Nest starts and handed in. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, logger: Logger, stores: Stores): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [UsersController, DiscoveryController, GroupsController, HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: STORES, useValue: stores },
+        { provide: EVENT_STORE, useValue: stores.events },
+        { provide: UserReadModel, useValue: stores.users },
+        { provide: IdentityProviderDirectory, useValue: stores.providers },
+        { provide: ReadModelProjector, useValue: stores.projector },
+        { provide: APP_FILTER, useClass: ScimExceptionFilter },
+        ResourceLocations,
+        ScimAuthGuard,
+        UniqueValueReservations,
+        UserWriter,
+        CreateUserHandler,
+        ReplaceUserHandler,
+        PatchUserHandler,
+        DeleteUserHandler,
+        GetUserQueryHandler,
+        ListUsersQueryHandler,
+      ],
+    };
+  }
+}

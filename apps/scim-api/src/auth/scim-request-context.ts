@@ -1,0 +1,16 @@
+import type { UserSchema } from '@app/scim/schema/user-schema';
+
+/** Who is calling and about what; built once per request by the auth guard. */
+export interface ScimRequestContext {
+  readonly providerId: string;
+  readonly tokenId: string;
+  /** The User schema as this IdP sees it (its custom attributes included). */
+  readonly schema: UserSchema;
+  readonly requestId: string;
+  readonly clientAddress: string;
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+  /** `<base>/scim/v2/enterprise-idps/<providerId>`, for meta.location. */
+  readonly baseUrl: string;
+}

@@ -1,0 +1,65 @@
+import type { AppConfig } from '@app/platform/config/app-config';
+import type { Stores } from '@app/read-model/open-stores';
+import { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { ScimError } from '@app/scim/errors/scim-error';
+import { SCIM_CONTENT_TYPE, sendScimError } from './http/scim-exception.filter';
+
+/**
+ * Builds the HTTP app exactly as main.ts serves it (the e2e tests use this too). Fastify: Nest
+ * on Fastify served PostgreSQL-backed JSON about 3x faster than on Express on this machine.
+ */
+export async function createScimApp(config: AppConfig, logger: Logger, stores: Stores): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    // Entra may send /users or /Users; RFC 7644 resource endpoints are matched case-insensitively here.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    genReqId: () => crypto.randomUUID(),
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger, stores), adapter, {
+    logger: nestLogger(logger),
+  });
+  configureApp(app, logger);
+  await app.init();
+  return app;
+}
+
+function configureApp(app: NestFastifyApplication, logger: Logger): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Entra sends bodies as application/scim+json; charset=utf-8, which Fastify's JSON parser does not take by default.
+  fastify.addContentTypeParser(/^application\/([\w.+-]+\+)?json/i, { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch {
+      done(ScimError.invalidSyntax('The request body is not valid JSON'), undefined);
+    }
+  });
+  fastify.setErrorHandler((error, request, reply) => sendScimError(error, request, reply, logger));
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/scim/')) reply.header('Content-Type', SCIM_CONTENT_TYPE);
+    return payload;
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    logger.info(
+      { requestId: request.id, method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+  app.enableShutdownHooks();
+}
+
+function nestLogger(logger: Logger): LoggerService {
+  const child = logger.child({ module: 'nest' });
+  return {
+    log: (message: unknown) => child.debug(String(message)),
+    error: (message: unknown, trace?: string) => child.error({ trace }, String(message)),
+    warn: (message: unknown) => child.warn(String(message)),
+    debug: (message: unknown) => child.debug(String(message)),
+    verbose: (message: unknown) => child.trace(String(message)),
+  };
+}

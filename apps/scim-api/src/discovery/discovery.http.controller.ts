@@ -1,0 +1,46 @@
+import { ScimError } from '@app/scim/errors/scim-error';
+import { schemaRepresentation, serviceProviderConfig, userResourceType } from '@app/scim/messages/discovery';
+import { listResponse } from '@app/scim/messages/list-response';
+import type { AppConfig } from '@app/platform/config/app-config';
+import { Controller, Get, Inject, Param, UseGuards } from '@nestjs/common';
+import { APP_CONFIG } from '../app.tokens';
+import { ScimAuthGuard } from '../auth/scim-auth.guard';
+import { ScimContext } from '../auth/scim-context.decorator';
+import type { ScimRequestContext } from '../auth/scim-request-context';
+import { SCIM_ROUTE_PREFIX } from '../http/resource-locations';
+
+/** RFC 7644 §4: what this service supports, per IdP (its custom extension included). */
+@Controller(SCIM_ROUTE_PREFIX)
+@UseGuards(ScimAuthGuard)
+export class DiscoveryController {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  @Get('ServiceProviderConfig')
+  serviceProviderConfig(@ScimContext() context: ScimRequestContext) {
+    return serviceProviderConfig(context.baseUrl, this.config.maxResults);
+  }
+
+  @Get('ResourceTypes')
+  resourceTypes(@ScimContext() context: ScimRequestContext) {
+    return listResponse([userResourceType(context.schema, context.baseUrl)], 1, 1);
+  }
+
+  @Get('ResourceTypes/:id')
+  resourceType(@ScimContext() context: ScimRequestContext, @Param('id') id: string) {
+    if (id.toLowerCase() !== 'user') throw ScimError.notFound(`No resource type "${id}"; only User is provisioned here`);
+    return userResourceType(context.schema, context.baseUrl);
+  }
+
+  @Get('Schemas')
+  schemas(@ScimContext() context: ScimRequestContext) {
+    const all = context.schema.all.map((s) => schemaRepresentation(s, context.baseUrl));
+    return listResponse(all, all.length, 1);
+  }
+
+  @Get('Schemas/:id')
+  schema(@ScimContext() context: ScimRequestContext, @Param('id') id: string) {
+    const found = context.schema.all.find((s) => s.id.toLowerCase() === id.toLowerCase());
+    if (!found) throw ScimError.notFound(`No schema "${id}"`);
+    return schemaRepresentation(found, context.baseUrl);
+  }
+}

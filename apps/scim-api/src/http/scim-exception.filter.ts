@@ -1,0 +1,52 @@
+import { ConcurrencyError } from '@app/event-store/concurrency.error';
+import { DomainError, DomainErrorCode } from '@app/identity/shared/domain-error';
+import { ScimError } from '@app/scim/errors/scim-error';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { LOGGER } from '../app.tokens';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+const DOMAIN_ERRORS: Record<DomainErrorCode, (message: string) => ScimError> = {
+  USER_NOT_FOUND: ScimError.notFound,
+  USER_ALREADY_EXISTS: ScimError.uniqueness,
+  USER_NAME_REQUIRED: ScimError.invalidValue,
+  USER_NAME_TAKEN: ScimError.uniqueness,
+  EXTERNAL_ID_TAKEN: ScimError.uniqueness,
+  PROVIDER_NOT_FOUND: ScimError.notFound,
+  PROVIDER_ALREADY_REGISTERED: ScimError.uniqueness,
+  TOKEN_NOT_FOUND: ScimError.notFound,
+};
+
+/** The one mapping from anything thrown to an RFC 7644 §3.12 error; unknown errors become a logged 500. */
+export function toScimError(error: unknown): ScimError | undefined {
+  if (error instanceof ScimError) return error;
+  if (error instanceof DomainError) return DOMAIN_ERRORS[error.code](error.message);
+  if (error instanceof ConcurrencyError) return new ScimError(409, 'The user is being changed by other requests; retry');
+  if (error instanceof HttpException) return new ScimError(error.getStatus(), error.message);
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Errors Fastify raises before routing: unparsable JSON, body too large, unsupported media type.
+    const detail = (error as Error).message;
+    return status === 400 ? ScimError.invalidSyntax(detail) : new ScimError(status, detail);
+  }
+  return undefined;
+}
+
+export function sendScimError(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+  const scimError = toScimError(error);
+  if (!scimError) logger.error({ err: error, requestId: request.id, url: request.url.split('?')[0] }, 'unhandled error');
+  const body = (scimError ?? new ScimError(500, 'Internal server error; the request id is ' + String(request.id))).toJSON();
+  void reply.status(Number(body.status)).header('Content-Type', SCIM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+@Catch()
+export class ScimExceptionFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendScimError(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.logger);
+  }
+}

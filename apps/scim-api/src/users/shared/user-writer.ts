@@ -1,0 +1,69 @@
+import { ConcurrencyError } from '@app/event-store/concurrency.error';
+import { EVENT_STORE, EventStore } from '@app/event-store/event-store.port';
+import { StreamIds } from '@app/identity/shared/stream-ids';
+import { UserEvent } from '@app/identity/user/user.events';
+import { evolveUser, foldUser, UserState } from '@app/identity/user/user.state';
+import { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
+import { ScimError } from '@app/scim/errors/scim-error';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ScimRequestContext } from '../../auth/scim-request-context';
+import { toNewEvents } from './event-metadata';
+import { UniqueValueReservations } from './unique-value-reservations';
+
+const ATTEMPTS = 5;
+
+export interface UserDecision {
+  readonly events: readonly UserEvent[];
+  readonly dropped?: readonly string[];
+}
+
+export interface WriteOptions {
+  /** The revision from If-Match; a stale one answers 412 instead of retrying. */
+  readonly ifMatch?: number;
+}
+
+/**
+ * Load → decide → reserve unique values → append with the revision decided on → wait for the read
+ * model (read-your-writes). A concurrent writer makes it reload and decide again, a bounded number
+ * of times; with If-Match the conflict is the client's to resolve (412).
+ */
+@Injectable()
+export class UserWriter {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    private readonly reservations: UniqueValueReservations,
+    private readonly projector: ReadModelProjector,
+  ) {}
+
+  async write(
+    context: ScimRequestContext,
+    userId: string,
+    decide: (state: UserState) => UserDecision,
+    options: WriteOptions = {},
+  ): Promise<void> {
+    const streamId = StreamIds.user(context.providerId, userId);
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.events.readStream(streamId);
+      const state = foldUser(recorded as unknown as UserEvent[]);
+      const revision = recorded.length === 0 ? 'noStream' : recorded[recorded.length - 1].revision;
+      if (options.ifMatch !== undefined && state.status === 'present' && options.ifMatch !== revision) {
+        throw ScimError.preconditionFailed(`The user is at version W/"${revision}", not W/"${options.ifMatch}"`);
+      }
+      const decision = decide(state);
+      if (decision.events.length === 0) return;
+      const after = decision.events.reduce(evolveUser, state);
+      const attributesOf = (s: UserState) => (s.status === 'present' ? s.attributes : undefined);
+      await this.reservations.reserve(context, userId, attributesOf(state), attributesOf(after));
+      try {
+        const result = await this.events.appendToStream(streamId, toNewEvents(context, decision.events, decision.dropped), revision);
+        await this.reservations.release(context, userId, attributesOf(state), attributesOf(after));
+        await this.projector.waitFor(result.position);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (options.ifMatch !== undefined) throw ScimError.preconditionFailed('The user was changed by another request');
+        if (attempt >= ATTEMPTS) throw error;
+      }
+    }
+  }
+}

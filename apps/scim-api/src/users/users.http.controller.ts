@@ -1,0 +1,115 @@
+import type { UserRow } from '@app/read-model/store/user-read-model';
+import { listResponse } from '@app/scim/messages/list-response';
+import { renderUser, userEtag } from '@app/scim/resource/render-user';
+import { parseAttributeList, selectAttributes } from '@app/scim/resource/select-attributes';
+import { Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { ScimAuthGuard } from '../auth/scim-auth.guard';
+import { ScimContext } from '../auth/scim-context.decorator';
+import type { ScimRequestContext } from '../auth/scim-request-context';
+import { parseIfMatch } from '../http/if-match';
+import { SCIM_ROUTE_PREFIX } from '../http/resource-locations';
+import { validateEnvelope } from '../http/validate-envelope';
+import { CreateUserCommand } from './create-user/create-user.command';
+import { DeleteUserCommand } from './delete-user/delete-user.command';
+import { GetUserQuery } from './get-user/get-user.query';
+import { ListUsersQuery } from './list-users/list-users.query';
+import { SearchRequestDto } from './list-users/search-request.dto';
+import { PatchOpDto } from './patch-user/patch-op.dto';
+import { PatchUserCommand } from './patch-user/patch-user.command';
+import { ReplaceUserCommand } from './replace-user/replace-user.command';
+
+type Selection = { attributes?: string; excludedAttributes?: string };
+
+/** RFC 7644 §3 for /Users: parses, dispatches, renders; nothing else. */
+@Controller(SCIM_ROUTE_PREFIX)
+@UseGuards(ScimAuthGuard)
+export class UsersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post('Users')
+  @HttpCode(201)
+  async create(@ScimContext() context: ScimRequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    const userId = await this.commands.execute(new CreateUserCommand(context));
+    const user = await this.queries.execute(new GetUserQuery(context.providerId, userId));
+    reply.header('Location', this.location(context, userId));
+    return this.represent(context, user, reply);
+  }
+
+  @Get('Users')
+  async list(@ScimContext() context: ScimRequestContext, @Query() query: Record<string, unknown>) {
+    return this.search(context, validateEnvelope(SearchRequestDto, query));
+  }
+
+  @Post('Users/.search')
+  @HttpCode(200)
+  async searchByPost(@ScimContext() context: ScimRequestContext) {
+    return this.search(context, validateEnvelope(SearchRequestDto, context.body));
+  }
+
+  @Get('Users/:userId')
+  async get(
+    @ScimContext() context: ScimRequestContext,
+    @Param('userId') userId: string,
+    @Query() selection: Selection,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const user = await this.queries.execute(new GetUserQuery(context.providerId, userId));
+    return this.represent(context, user, reply, selection);
+  }
+
+  @Put('Users/:userId')
+  async replace(
+    @ScimContext() context: ScimRequestContext,
+    @Param('userId') userId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    await this.commands.execute(new ReplaceUserCommand(context, userId, parseIfMatch(ifMatch)));
+    return this.represent(context, await this.queries.execute(new GetUserQuery(context.providerId, userId)), reply);
+  }
+
+  @Patch('Users/:userId')
+  async patch(
+    @ScimContext() context: ScimRequestContext,
+    @Param('userId') userId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { Operations } = validateEnvelope(PatchOpDto, context.body);
+    await this.commands.execute(new PatchUserCommand(context, userId, Operations, parseIfMatch(ifMatch)));
+    return this.represent(context, await this.queries.execute(new GetUserQuery(context.providerId, userId)), reply);
+  }
+
+  @Delete('Users/:userId')
+  @HttpCode(204)
+  async delete(@ScimContext() context: ScimRequestContext, @Param('userId') userId: string, @Headers('if-match') ifMatch: string | undefined) {
+    await this.commands.execute(new DeleteUserCommand(context, userId, parseIfMatch(ifMatch)));
+  }
+
+  private async search(context: ScimRequestContext, search: SearchRequestDto) {
+    const page = await this.queries.execute(new ListUsersQuery(context.providerId, context.schema, search));
+    const resources = page.rows.map((row) => this.render(context, row, search));
+    return listResponse(resources, page.totalResults, page.startIndex);
+  }
+
+  private represent(context: ScimRequestContext, user: UserRow, reply: FastifyReply, selection: Selection = {}) {
+    reply.header('ETag', userEtag(user.version));
+    return this.render(context, user, selection);
+  }
+
+  private render(context: ScimRequestContext, user: UserRow, selection: Selection) {
+    const resource = renderUser(context.schema, { id: user.userId, ...user }, this.location(context, user.userId));
+    const include = parseAttributeList(context.schema, selection.attributes);
+    const exclude = parseAttributeList(context.schema, selection.excludedAttributes);
+    return selectAttributes(resource, include, exclude);
+  }
+
+  private location(context: ScimRequestContext, userId: string): string {
+    return `${context.baseUrl}/Users/${encodeURIComponent(userId)}`;
+  }
+}

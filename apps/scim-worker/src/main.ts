@@ -1,0 +1,31 @@
+import { ConfigError, loadConfig } from '@app/platform/config/app-config';
+import { createLogger } from '@app/platform/logging/logger';
+import { openStores } from '@app/read-model/open-stores';
+
+/**
+ * The production worker: follows the event log and keeps the read model current. The SCIM API
+ * also projects in-process for read-your-writes; both share one checkpoint row, so they never
+ * apply an event twice. The embedded PGlite store belongs to one process, so this needs DATABASE_URL.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel).child({ app: 'scim-worker' });
+  if (!config.databaseUrl) {
+    throw new ConfigError(['scim-worker needs DATABASE_URL; in embedded mode the API runs the projector itself']);
+  }
+  const stores = await openStores(config, logger);
+  stores.projector.start(250);
+  logger.info('read-model projector running');
+  const stop = async () => {
+    logger.info('stopping');
+    await stores.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+import { parseCustomAttributeName } from '@app/scim/schema/user-schema';
+import { isAbsolute, resolve } from 'node:path';
+
+export interface BootstrapProvider {
+  readonly providerId: string;
+  readonly token?: string;
+  readonly customAttributes: readonly string[];
+}
+
+/** Everything the service reads from its environment, validated once at start. */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Embedded PGlite data directory, used when no databaseUrl is set. */
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly publicBaseUrl?: string;
+  readonly bootstrap?: BootstrapProvider;
+  readonly logLevel: string;
+  /** Most resources one list response carries (ServiceProviderConfig filter.maxResults). */
+  readonly maxResults: number;
+  readonly bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const PROVIDER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return value;
+  };
+  const port = int('PORT', 3000, 0, 65535);
+  const maxResults = int('SCIM_MAX_RESULTS', 200, 1, 10_000);
+  const bodyLimitBytes = int('SCIM_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576);
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  const publicBaseUrl = env.PUBLIC_BASE_URL?.replace(/\/+$/, '') || undefined;
+  if (publicBaseUrl && !/^https?:\/\/[^\s/]+/.test(publicBaseUrl)) problems.push('PUBLIC_BASE_URL must be an http(s) URL');
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const bootstrap = loadBootstrap(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const dataDir = env.DATA_DIR || './data';
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    databaseUrl,
+    publicBaseUrl,
+    bootstrap,
+    logLevel,
+    maxResults,
+    bodyLimitBytes,
+  };
+}
+
+function loadBootstrap(env: NodeJS.ProcessEnv, problems: string[]): BootstrapProvider | undefined {
+  const providerId = env.SCIM_BOOTSTRAP_PROVIDER_ID || undefined;
+  const token = env.SCIM_BOOTSTRAP_TOKEN || undefined;
+  const customAttributes = (env.SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!providerId) {
+    if (token || customAttributes.length > 0) {
+      problems.push('SCIM_BOOTSTRAP_TOKEN and SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES need SCIM_BOOTSTRAP_PROVIDER_ID');
+    }
+    return undefined;
+  }
+  if (!PROVIDER_ID.test(providerId)) problems.push('SCIM_BOOTSTRAP_PROVIDER_ID must be 1-128 characters of letters, digits, ".", "_" or "-"');
+  if (token !== undefined && (token.length < 20 || /\s/.test(token))) {
+    problems.push('SCIM_BOOTSTRAP_TOKEN must be at least 20 characters without spaces (use a random secret)');
+  }
+  for (const name of customAttributes) {
+    try {
+      parseCustomAttributeName(name);
+    } catch (error) {
+      problems.push(`SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: ${(error as Error).message}`);
+    }
+  }
+  return { providerId, token, customAttributes };
+}

@@ -1,0 +1,101 @@
+import { ScimError } from '../errors/scim-error';
+import { UserSchema } from '../schema/user-schema';
+
+/** Attributes that are always returned (RFC 7643 §7 `returned: always`, and `schemas`). */
+const ALWAYS = new Set(['schemas', 'id']);
+
+interface Selector {
+  /** Top-level key in the rendered resource: a core attribute name, `meta`, or an extension URN. */
+  readonly key: string;
+  /** Attribute inside an extension object. */
+  readonly attribute?: string;
+  readonly subAttribute?: string;
+}
+
+/** Parses `attributes`/`excludedAttributes` lists (RFC 7644 §3.4.2.5); names are matched case-insensitively. */
+export function parseAttributeList(schema: UserSchema, list: string | undefined): Selector[] | undefined {
+  if (list === undefined || list.trim() === '') return undefined;
+  // Names the schema does not know select nothing (RFC 7644 §3.9), so they are left out.
+  return list.split(',').flatMap((raw) => toSelector(schema, raw.trim()) ?? []);
+}
+
+function toSelector(schema: UserSchema, name: string): Selector | undefined {
+  const extension = schema.extension(name);
+  if (extension) return { key: extension.id };
+  const split = schema.splitUrn(name);
+  const schemaId = split?.schemaId ?? schema.core.id;
+  const [attributeName, subAttribute, ...extra] = (split ? split.rest : name).split('.');
+  if (extra.length > 0 || !attributeName) throw ScimError.invalidValue(`"${name}" is not an attribute name`);
+  if (schemaId === schema.core.id && ['meta', 'id', 'schemas'].includes(attributeName.toLowerCase())) {
+    return { key: attributeName.toLowerCase() === 'meta' ? 'meta' : attributeName, subAttribute };
+  }
+  const resolved = schema.resolve(schemaId, attributeName);
+  if (!resolved) return undefined;
+  const sub = subAttribute && resolved.definition.subAttributes?.find((s) => s.name.toLowerCase() === subAttribute.toLowerCase())?.name;
+  if (resolved.schemaId === schema.core.id) return { key: resolved.definition.name, subAttribute: sub || subAttribute };
+  return { key: resolved.schemaId, attribute: resolved.definition.name, subAttribute: sub || subAttribute };
+}
+
+/** Applies `attributes` (keep only these) or else `excludedAttributes` (drop these) to a rendered resource. */
+export function selectAttributes(
+  resource: Record<string, unknown>,
+  include: Selector[] | undefined,
+  exclude: Selector[] | undefined,
+): Record<string, unknown> {
+  if (include) {
+    const result: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(resource)) {
+      if (ALWAYS.has(key)) result[key] = value;
+    }
+    for (const selector of include) copy(resource, result, selector);
+    // `schemas` names only the extensions whose attributes are still in the answer.
+    if (Array.isArray(result.schemas)) result.schemas = result.schemas.filter((id, i) => i === 0 || id in result);
+    return result;
+  }
+  if (exclude) {
+    const result = structuredClone(resource);
+    for (const selector of exclude) if (!ALWAYS.has(selector.key)) remove(result, selector);
+    if (Array.isArray(result.schemas)) result.schemas = result.schemas.filter((id, i) => i === 0 || id in result);
+    return result;
+  }
+  return resource;
+}
+
+function copy(from: Record<string, unknown>, to: Record<string, unknown>, s: Selector): void {
+  const value = from[s.key];
+  if (value === undefined) return;
+  if (s.attribute === undefined) {
+    to[s.key] = s.subAttribute ? pick(value, s.subAttribute, to[s.key]) : value;
+    return;
+  }
+  const inner = (value as Record<string, unknown>)[s.attribute];
+  if (inner === undefined) return;
+  const target = (to[s.key] as Record<string, unknown> | undefined) ?? {};
+  target[s.attribute] = s.subAttribute ? pick(inner, s.subAttribute, target[s.attribute]) : inner;
+  to[s.key] = target;
+}
+
+/** Keeps one sub-attribute of a complex value (or of each element), merged with what is already kept. */
+function pick(value: unknown, sub: string, already: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map((element, i) => ({ ...((already as Record<string, unknown>[] | undefined)?.[i] ?? {}), ...only(element, sub) }));
+  }
+  return { ...((already as Record<string, unknown>) ?? {}), ...only(value, sub) };
+}
+
+function only(element: unknown, sub: string): Record<string, unknown> {
+  const record = element as Record<string, unknown>;
+  return sub in record ? { [sub]: record[sub] } : {};
+}
+
+function remove(resource: Record<string, unknown>, s: Selector): void {
+  const holder = s.attribute === undefined ? resource : (resource[s.key] as Record<string, unknown> | undefined);
+  const key = s.attribute ?? s.key;
+  if (!holder || holder[key] === undefined) return;
+  if (!s.subAttribute) {
+    delete holder[key];
+  } else {
+    const target = holder[key];
+    for (const element of Array.isArray(target) ? target : [target]) delete (element as Record<string, unknown>)[s.subAttribute];
+  }
+}

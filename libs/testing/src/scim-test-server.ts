@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { createScimApp } from '../../../apps/scim-api/src/create-app';
+import { ensureProvider } from '../../../apps/scim-api/src/identity-providers/provider-bootstrap';
+import { AppConfig } from '@app/platform/config/app-config';
+import { createLogger } from '@app/platform/logging/logger';
+import { openStores, Stores } from '@app/read-model/open-stores';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { StorageTarget } from './postgres-target';
+
+export interface TestProvider {
+  readonly providerId: string;
+  readonly token: string;
+  readonly customAttributes?: readonly string[];
+}
+
+/** A real server on 127.0.0.1 over real stores, built exactly as main.ts builds it. */
+export class ScimTestServer {
+  /** Every log line the server wrote, to assert what is (not) logged. */
+  readonly logLines: string[] = [];
+  private app?: NestFastifyApplication;
+  stores!: Stores;
+  origin = '';
+
+  private constructor(private readonly config: AppConfig) {}
+
+  static async start(target: StorageTarget, providers: readonly TestProvider[] = []): Promise<ScimTestServer> {
+    const databaseUrl = target.freshDatabase ? await target.freshDatabase() : undefined;
+    const dataDir = databaseUrl ? ':memory:' : mkdtempSync(join(tmpdir(), 'scim-test-'));
+    const config: AppConfig = { port: 0, host: '127.0.0.1', dataDir, databaseUrl, logLevel: 'info', maxResults: 50, bodyLimitBytes: 1_048_576 };
+    const server = new ScimTestServer(config);
+    await server.open();
+    for (const provider of providers) await ensureProvider(server.stores, { customAttributes: [], ...provider });
+    return server;
+  }
+
+  tenantUrl(providerId: string): string {
+    return `${this.origin}/scim/v2/enterprise-idps/${providerId}`;
+  }
+
+  /** Stops and starts again on the same stores: what a process restart does. */
+  async restart(): Promise<void> {
+    await this.close();
+    await this.open();
+  }
+
+  async close(): Promise<void> {
+    await this.app?.close();
+    await this.stores.close();
+  }
+
+  private async open(): Promise<void> {
+    const sink = new Writable({
+      write: (chunk, _encoding, done) => {
+        this.logLines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger(this.config.logLevel, sink);
+    this.stores = await openStores(this.config, logger);
+    this.app = await createScimApp(this.config, logger, this.stores);
+    await this.app.listen(this.config.port, this.config.host);
+    const address = this.app.getHttpServer().address();
+    this.origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }
+}
