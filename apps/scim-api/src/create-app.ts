@@ -31,6 +31,8 @@ export async function createScimApp(config: AppConfig, logger: Logger, stores: S
 
 function configureApp(app: NestFastifyApplication, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
+  // Only JSON media types are SCIM bodies; anything else is a 415, not a 400 about its content.
+  fastify.removeAllContentTypeParsers();
   // Entra sends bodies as application/scim+json; charset=utf-8, which Fastify's JSON parser does not take by default.
   fastify.addContentTypeParser(/^application\/([\w.+-]+\+)?json/i, { parseAs: 'string' }, (_request, body, done) => {
     try {

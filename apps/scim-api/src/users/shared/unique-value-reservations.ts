@@ -11,13 +11,15 @@ import type { ScimRequestContext } from '../../auth/scim-request-context';
 import { toNewEvents } from './event-metadata';
 
 const KINDS: readonly UniqueValueKind[] = ['userName', 'externalId'];
-const ATTEMPTS = 5;
+const ATTEMPTS = 10;
+/** A claim whose user stream never appeared within this time was left by a crash between the two appends. */
+const IN_FLIGHT_MS = 30_000;
 
 /**
  * userName (case-insensitive) and externalId are unique per IdP, enforced on the write side by a
  * reservation stream per value appended with an expected revision. A reservation whose holder no
- * longer has the value (deleted, renamed, or a crash between reserve and write) is stale and is
- * taken over, so a crash never locks a name forever.
+ * longer has the value (deleted or renamed), or whose user never appeared (a crash between reserve
+ * and write), is stale and is taken over, so a crash never locks a name forever.
  */
 @Injectable()
 export class UniqueValueReservations {
@@ -43,7 +45,8 @@ export class UniqueValueReservations {
       const recorded = await this.events.readStream(streamId);
       const holder = reservationHolder(recorded as unknown as ReservationEvent[]);
       if (holder === userId) return;
-      if (holder !== undefined && (await this.stillHolds(context.providerId, holder, kind, value))) {
+      const claimedAt = recorded[recorded.length - 1]?.recordedAt;
+      if (holder !== undefined && (await this.stillHolds(context.providerId, holder, kind, value, claimedAt))) {
         throw kind === 'userName'
           ? new DomainError('USER_NAME_TAKEN', `userName is already in use by another user of this identity provider`)
           : new DomainError('EXTERNAL_ID_TAKEN', `externalId is already in use by another user of this identity provider`);
@@ -71,8 +74,10 @@ export class UniqueValueReservations {
     }
   }
 
-  private async stillHolds(providerId: string, holder: string, kind: UniqueValueKind, value: string): Promise<boolean> {
+  private async stillHolds(providerId: string, holder: string, kind: UniqueValueKind, value: string, claimedAt: Date): Promise<boolean> {
     const state = foldUser((await this.events.readStream(StreamIds.user(providerId, holder))) as unknown as UserEvent[]);
+    // No stream yet: the holder's create may still be in flight.
+    if (state.status === 'absent') return Date.now() - claimedAt.getTime() < IN_FLIGHT_MS;
     return state.status === 'present' && uniqueValueOf(kind, state.attributes) === value;
   }
 

@@ -8,9 +8,10 @@ import { ScimError } from '@app/scim/errors/scim-error';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ScimRequestContext } from '../../auth/scim-request-context';
 import { toNewEvents } from './event-metadata';
+import { KeyedLock } from './keyed-lock';
 import { UniqueValueReservations } from './unique-value-reservations';
 
-const ATTEMPTS = 5;
+const ATTEMPTS = 10;
 
 export interface UserDecision {
   readonly events: readonly UserEvent[];
@@ -35,13 +36,21 @@ export class UserWriter {
     private readonly projector: ReadModelProjector,
   ) {}
 
-  async write(
+  private readonly streamLocks = new KeyedLock();
+
+  write(context: ScimRequestContext, userId: string, decide: (state: UserState) => UserDecision, options: WriteOptions = {}): Promise<void> {
+    const streamId = StreamIds.user(context.providerId, userId);
+    // Writes to one user from this process queue up; conflicts remain possible only across processes.
+    return this.streamLocks.run(streamId, () => this.decideAndAppend(context, streamId, userId, decide, options));
+  }
+
+  private async decideAndAppend(
     context: ScimRequestContext,
+    streamId: string,
     userId: string,
     decide: (state: UserState) => UserDecision,
-    options: WriteOptions = {},
+    options: WriteOptions,
   ): Promise<void> {
-    const streamId = StreamIds.user(context.providerId, userId);
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.events.readStream(streamId);
       const state = foldUser(recorded as unknown as UserEvent[]);
@@ -63,6 +72,7 @@ export class UserWriter {
         if (!(error instanceof ConcurrencyError)) throw error;
         if (options.ifMatch !== undefined) throw ScimError.preconditionFailed('The user was changed by another request');
         if (attempt >= ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
     }
   }
