@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { ScimError } from '@app/scim/errors/scim-error';
-import { SCIM_CONTENT_TYPE, sendScimError } from './http/scim-exception.filter';
+import { SCIM_CONTENT_TYPE } from './http/scim-exception.filter';
 
 /**
  * Builds the HTTP app exactly as main.ts serves it (the e2e tests use this too). Fastify: Nest
@@ -41,7 +41,6 @@ function configureApp(app: NestFastifyApplication, logger: Logger): void {
       done(ScimError.invalidSyntax('The request body is not valid JSON'), undefined);
     }
   });
-  fastify.setErrorHandler((error, request, reply) => sendScimError(error, request, reply, logger));
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/scim/')) reply.header('Content-Type', SCIM_CONTENT_TYPE);
     return payload;

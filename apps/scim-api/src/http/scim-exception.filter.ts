@@ -24,7 +24,10 @@ export function toScimError(error: unknown): ScimError | undefined {
   if (error instanceof ScimError) return error;
   if (error instanceof DomainError) return DOMAIN_ERRORS[error.code](error.message);
   if (error instanceof ConcurrencyError) return new ScimError(409, 'The user is being changed by other requests; retry');
-  if (error instanceof HttpException) return new ScimError(error.getStatus(), error.message);
+  // Nest hands errors raised before routing (unparsable bodies, unknown routes) over as HttpExceptions.
+  if (error instanceof HttpException) {
+    return error.getStatus() === 400 ? ScimError.invalidSyntax(error.message) : new ScimError(error.getStatus(), error.message);
+  }
   const status = (error as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Errors Fastify raises before routing: unparsable JSON, body too large, unsupported media type.
