@@ -11,6 +11,8 @@ const shared = {
 };
 
 module.exports = {
+  // PGlite's first start in a worker compiles its WASM, which takes several seconds on 2 cores.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
@@ -18,7 +20,6 @@ module.exports = {
       displayName: 'e2e',
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-      testTimeout: 60_000,
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
     },
   ],
