@@ -10,6 +10,11 @@ export type SplitAttributePathResult =
   | { readonly ok: true; readonly path: AttributePath }
   | { readonly ok: false; readonly reason: string };
 
+/** Quotes user text for an error detail: escaped (no raw control characters) and truncated. */
+export function quoteForDetail(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
 /** Whether `name` is a valid attribute or sub-attribute name (RFC 7643 §2.1 ATTRNAME, or `$ref`). */
 export function isAttributeName(name: string): boolean {
   return ATTRIBUTE_NAME.test(name);
@@ -25,13 +30,13 @@ export function splitAttributePath(text: string): SplitAttributePathResult {
   const colon = text.lastIndexOf(':');
   const schema = colon >= 0 ? text.slice(0, colon) : undefined;
   if (schema !== undefined && !SCHEMA_URN.test(schema)) {
-    return { ok: false, reason: `"${schema}" is not a schema URN` };
+    return { ok: false, reason: `${quoteForDetail(schema)} is not a schema URN` };
   }
   const names = text.slice(colon + 1).split('.');
   if (names.length > 2) return { ok: false, reason: 'only one sub-attribute level is allowed' };
   const [attribute, subAttribute] = names;
   for (const name of names) {
-    if (!isAttributeName(name)) return { ok: false, reason: `"${name}" is not a valid attribute name` };
+    if (!isAttributeName(name)) return { ok: false, reason: `${quoteForDetail(name)} is not a valid attribute name` };
   }
   return {
     ok: true,
@@ -50,7 +55,7 @@ export function splitAttributePath(text: string): SplitAttributePathResult {
  */
 export function attrPath(text: string): AttributePath {
   const result = splitAttributePath(text);
-  if (!result.ok) throw ScimError.invalidPath(`Invalid attribute path "${text}": ${result.reason}`);
+  if (!result.ok) throw ScimError.invalidPath(`Invalid attribute path ${quoteForDetail(text)}: ${result.reason}`);
   return result.path;
 }
 
@@ -66,6 +71,7 @@ export function compare(path: PathInput, op: CompareOperator, value: FilterValue
   return { kind: 'compare', path: toPath(path), op, value };
 }
 
+/** Comparison builders, one per RFC 7644 §3.4.2.2 operator. */
 export const eq = (path: PathInput, value: FilterValue): Filter => compare(path, 'eq', value);
 export const ne = (path: PathInput, value: FilterValue): Filter => compare(path, 'ne', value);
 export const co = (path: PathInput, value: FilterValue): Filter => compare(path, 'co', value);
