@@ -17,9 +17,8 @@ export function coerceScalar(definition: AttributeDefinition, value: unknown, pa
   switch (definition.type) {
     case 'boolean': {
       if (typeof value === 'boolean') return value;
-      if (typeof value === 'string' && value.trim().toLowerCase() in BOOLEAN_STRINGS) {
-        return BOOLEAN_STRINGS[value.trim().toLowerCase()];
-      }
+      const key = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+      if (key !== undefined && Object.hasOwn(BOOLEAN_STRINGS, key)) return BOOLEAN_STRINGS[key];
       throw ScimError.invalidValue(`Attribute "${path}" must be a boolean`);
     }
     case 'integer': {
