@@ -13,6 +13,7 @@ import { ScimAuthGuard } from './auth/scim-auth.guard';
 import { DiscoveryController } from './discovery/discovery.http.controller';
 import { GroupsController } from './groups/groups.http.controller';
 import { HealthController } from './health.http.controller';
+import { MethodNotAllowedController } from './http/method-not-allowed.http.controller';
 import { ResourceLocations } from './http/resource-locations';
 import { ScimExceptionFilter } from './http/scim-exception.filter';
 import { CreateUserHandler } from './users/create-user/create-user.handler';
@@ -32,7 +33,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UsersController, DiscoveryController, GroupsController, HealthController],
+      controllers: [UsersController, DiscoveryController, GroupsController, MethodNotAllowedController, HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },

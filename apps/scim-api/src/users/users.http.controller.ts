@@ -45,7 +45,8 @@ export class UsersController {
     return this.search(context, validateEnvelope(SearchRequestDto, query));
   }
 
-  @Post('Users/.search')
+  /** RFC 7644 §3.4.3: a search at the root covers every resource type, and Users is the only one. */
+  @Post(['Users/.search', '.search'])
   @HttpCode(200)
   async searchByPost(@ScimContext() context: ScimRequestContext) {
     return this.search(context, validateEnvelope(SearchRequestDto, context.body));

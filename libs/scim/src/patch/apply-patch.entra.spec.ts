@@ -56,7 +56,7 @@ describe('Entra default mode (capitalised ops, string booleans)', () => {
     ], created, { [ENTERPRISE]: { employeeNumber: '1', department: 'Development', costCenter: '4130' } }],
     ['§2.6 Replace of a registered custom attribute', [{ op: 'Replace', path: `${CUSTOM}:JobCode`, value: 'J-7' }], created, { [CUSTOM]: { JobCode: 'J-7' } }],
     ['§2.7 manager as a bare id', [{ op: 'Add', path: `${ENTERPRISE}:manager`, value: '271' }], created, { [ENTERPRISE]: { employeeNumber: '1', department: 'Dev', manager: { value: '271' } } }],
-    ['§2.7 manager as the tutorial\'s [{$ref, value}]', [{ op: 'Add', path: 'manager', value: [{ $ref: 'http://example.com/scim/v2/Users/271', value: '271' }] }], created, { [ENTERPRISE]: { employeeNumber: '1', department: 'Dev', manager: { value: '271' } } }],
+    ['§2.7 manager as the tutorial\'s [{$ref, value}]', [{ op: 'Add', path: 'manager', value: [{ $ref: 'http://example.com/scim/v2/Users/271', value: '271' }] }], created, { [ENTERPRISE]: { employeeNumber: '1', department: 'Dev', manager: { value: '271', $ref: 'http://example.com/scim/v2/Users/271' } } }],
     ['§2.7 manager "Replace with empty"', [{ op: 'Replace', path: `${ENTERPRISE}:manager`, value: '' }], { ...created, [ENTERPRISE]: { manager: { value: '271' } } }, { [ENTERPRISE]: undefined }],
     ['§2.8 disable with "False"', body('{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}'), created, { active: false }],
     ['§2.8 disable, tutorial variant (Operations before schemas, boolean)', body('{"Operations":[{"op":"Replace","path":"active","value":false}],"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"]}'), created, { active: false }],

@@ -58,16 +58,16 @@ describe('applyPatch: extension attributes (URN paths, entra-id.md §2.6)', () =
 
 describe('applyPatch: manager (entra-id.md §2.7)', () => {
   const managerPath = `${ENTERPRISE}:manager`;
-  it.each<[string, unknown]>([
-    ['a bare id string', '271'],
-    ['a bare number', 271],
-    ['{value}', { value: '271' }],
-    ['[{$ref, value}] (tutorial Example 5)', [{ $ref: 'https://example.com/scim/Users/271', value: '271' }]],
-    ['{value, $ref, displayName}', { value: '271', $ref: '../Users/271', displayName: 'Boss' }],
-  ])('stores %s as {value}', (_title, value) => {
+  it.each<[string, unknown, object]>([
+    ['a bare id string', '271', { value: '271' }],
+    ['a bare number', 271, { value: '271' }],
+    ['{value}', { value: '271' }, { value: '271' }],
+    ['[{$ref, value}] (tutorial Example 5)', [{ $ref: 'https://example.com/scim/Users/271', value: '271' }], { value: '271', $ref: 'https://example.com/scim/Users/271' }],
+    ['{value, $ref, displayName} (displayName is read-only)', { value: '271', $ref: '../Users/271', displayName: 'Boss' }, { value: '271', $ref: '../Users/271' }],
+  ])('stores %s as {value} and the $ref sent', (_title, value, stored) => {
     for (const path of [managerPath, 'manager', 'MANAGER']) {
       for (const op of ['Add', 'replace']) {
-        expect((patch([{ op, path, value }]).attributes[ENTERPRISE] as Record<string, unknown>).manager).toEqual({ value: '271' });
+        expect((patch([{ op, path, value }]).attributes[ENTERPRISE] as Record<string, unknown>).manager).toEqual(stored);
       }
     }
   });

@@ -96,6 +96,7 @@ function applyToExtension(context: PatchContext, kind: PatchKind, schemaId: stri
   if (kind === 'remove' || isEmptyInput(value)) return context.draft.clearExtension(schemaId);
   if (!isPlainObject(value)) throw ScimError.invalidValue(`"${schemaId}" needs an object of its attributes as "value"`);
   for (const [key, member] of Object.entries(value)) {
+    if (IGNORED_KEYS.has(key.toLowerCase())) continue;
     const path: PatchPath = /[.[]/.test(key) ? parsePatchPath(`${schemaId}:${key}`) : { schema: schemaId, attribute: key };
     applyToTarget(context, kind, resolveTarget(context.schema, path), member);
   }

@@ -58,10 +58,11 @@ export class AttributeDraft {
   }
 }
 
-/** Entra reads manager back and needs exactly `{ "value": id }`; anything else makes it re-PATCH each cycle. */
+/** Entra reads manager back as `{ "value": id }` (plus `$ref` when one was sent); without a value there is no manager. */
 function storedForm({ schemaId, definition }: AttributeLocation, value: unknown): unknown {
   if (schemaId !== ENTERPRISE_USER_SCHEMA_ID || definition.name !== 'manager' || !isPlainObject(value)) return value;
-  return typeof value.value === 'string' && value.value !== '' ? { value: value.value } : undefined;
+  if (typeof value.value !== 'string' || value.value === '') return undefined;
+  return typeof value.$ref === 'string' && value.$ref !== '' ? { value: value.value, $ref: value.$ref } : { value: value.value };
 }
 
 /** What applying one operation needs: the draft to edit and the log of dropped names. */

@@ -31,7 +31,9 @@ export function normalizeResource(schema: UserSchema, body: unknown): Normalized
     if (extension) {
       if (value === null || value === undefined) continue;
       if (!isPlainObject(value)) throw ScimError.invalidValue(`Extension "${key}" must be an object`);
-      for (const [name, raw] of Object.entries(value)) setAttribute(schema, attributes, extension.id, name, raw, log);
+      for (const [name, raw] of Object.entries(value)) {
+        if (!SERVER_OWNED.has(name.toLowerCase())) setAttribute(schema, attributes, extension.id, name, raw, log);
+      }
       continue;
     }
     if (key.toLowerCase().startsWith('urn:')) {
