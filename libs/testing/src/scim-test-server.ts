@@ -37,6 +37,14 @@ export class ScimTestServer {
     return server;
   }
 
+  /** A second API instance on the same PostgreSQL database: what horizontal scaling looks like. */
+  async startSibling(): Promise<ScimTestServer> {
+    if (!this.config.databaseUrl) throw new Error('Only a PostgreSQL server is shared between instances; PGlite serves one process');
+    const sibling = new ScimTestServer(this.config);
+    await sibling.open();
+    return sibling;
+  }
+
   tenantUrl(providerId: string): string {
     return `${this.origin}/scim/v2/enterprise-idps/${providerId}`;
   }
