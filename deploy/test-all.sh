@@ -12,6 +12,7 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 echo "PostgreSQL for the tests: ${TEST_DATABASE_URL%%:*}://…@${TEST_DATABASE_URL##*@}"
 npm run typecheck
+npm run lint:deps
 npm run build
 NODE_OPTIONS=--experimental-vm-modules npx jest --ci
 bash deploy/conformance/run.sh

@@ -34,8 +34,9 @@ export function decideRevokeToken(state: IdentityProviderState, tokenId: string)
 }
 
 /** Registering is idempotent and case-insensitive, as SCIM attribute names are (RFC 7643 §2.1). */
-export function decideRegisterCustomAttribute(state: IdentityProviderState, attribute: string): IdentityProviderEvent[] {
+export function decideRegisterCustomAttribute(state: IdentityProviderState, name: string): IdentityProviderEvent[] {
   const provider = requireRegistered(state);
+  const attribute = name.trim();
   parseCustomAttributeName(attribute);
   const known = provider.customAttributes.some((a) => a.toLowerCase() === attribute.toLowerCase());
   return known ? [] : [{ type: 'CustomAttributeRegistered', data: { providerId: provider.providerId, attribute } }];

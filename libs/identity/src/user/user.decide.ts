@@ -18,7 +18,7 @@ export function decideProvision(state: UserState, command: ProvisionUser): UserE
 export function decideReplace(state: UserState, command: ReplaceUser): UserEvent[] {
   const user = requirePresent(state);
   requireUserName(command.attributes);
-  const activity = activityEvents(user, command.attributes.active);
+  const activity = command.attributes.active === undefined ? [] : activityEvents(user, command.attributes.active);
   const { active: _flipped, ...withoutActive } = command.attributes;
   const attributes = activity.length > 0 ? withoutActive : command.attributes;
   const after = replacedAttributes(user.attributes, attributes);
@@ -46,7 +46,8 @@ export function decideDelete(state: UserState): UserEvent[] {
 function activityEvents(user: PresentUser, active: unknown): UserEvent[] {
   const wasActive = user.attributes.active !== false;
   if (active === false && wasActive) return [{ type: 'UserDeactivated', data: ref(user) }];
-  if (active === true && user.attributes.active === false) return [{ type: 'UserReactivated', data: ref(user) }];
+  // A user without `active` is active, so removing it from a deactivated user reactivates them.
+  if (active !== false && user.attributes.active === false) return [{ type: 'UserReactivated', data: ref(user) }];
   return [];
 }
 

@@ -23,6 +23,8 @@ function toSelector(schema: UserSchema, name: string): Selector | undefined {
   const extension = schema.extension(name);
   if (extension) return { key: extension.id };
   const split = schema.splitUrn(name);
+  // An extension this IdP does not have: nothing to select (its "2.0" would read as a sub-attribute).
+  if (!split && name.toLowerCase().startsWith('urn:')) return undefined;
   const schemaId = split?.schemaId ?? schema.core.id;
   const [attributeName, subAttribute, ...extra] = (split ? split.rest : name).split('.');
   if (extra.length > 0 || !attributeName) throw ScimError.invalidValue(`"${name}" is not an attribute name`);
@@ -65,22 +67,31 @@ function copy(from: Record<string, unknown>, to: Record<string, unknown>, s: Sel
   const value = from[s.key];
   if (value === undefined) return;
   if (s.attribute === undefined) {
-    to[s.key] = s.subAttribute ? pick(value, s.subAttribute, to[s.key]) : value;
+    const kept = s.subAttribute ? pick(value, s.subAttribute, to[s.key]) : value;
+    if (kept !== undefined) to[s.key] = kept;
     return;
   }
   const inner = (value as Record<string, unknown>)[s.attribute];
   if (inner === undefined) return;
   const target = (to[s.key] as Record<string, unknown> | undefined) ?? {};
-  target[s.attribute] = s.subAttribute ? pick(inner, s.subAttribute, target[s.attribute]) : inner;
+  const kept = s.subAttribute ? pick(inner, s.subAttribute, target[s.attribute]) : inner;
+  if (kept === undefined) return;
+  target[s.attribute] = kept;
   to[s.key] = target;
 }
 
-/** Keeps one sub-attribute of a complex value (or of each element), merged with what is already kept. */
+/**
+ * Keeps one sub-attribute of a complex value (or of each element), merged with what is already kept;
+ * elements left empty are left out, and so is the attribute when nothing is left (RFC 7643 §2.5).
+ */
 function pick(value: unknown, sub: string, already: unknown): unknown {
   if (Array.isArray(value)) {
-    return value.map((element, i) => ({ ...((already as Record<string, unknown>[] | undefined)?.[i] ?? {}), ...only(element, sub) }));
+    const kept = already as Record<string, unknown>[] | undefined;
+    const merged = value.map((element, i) => ({ ...(kept?.[i] ?? {}), ...only(element, sub) }));
+    return merged.some((e) => Object.keys(e).length > 0) ? merged.filter((e) => Object.keys(e).length > 0) : undefined;
   }
-  return { ...((already as Record<string, unknown>) ?? {}), ...only(value, sub) };
+  const merged = { ...((already as Record<string, unknown>) ?? {}), ...only(value, sub) };
+  return Object.keys(merged).length > 0 ? merged : undefined;
 }
 
 function only(element: unknown, sub: string): Record<string, unknown> {
@@ -94,6 +105,8 @@ function remove(resource: Record<string, unknown>, s: Selector): void {
   if (!holder || holder[key] === undefined) return;
   if (!s.subAttribute) {
     delete holder[key];
+    // An extension whose last attribute went leaves no empty object behind.
+    if (s.attribute !== undefined && Object.keys(holder).length === 0) delete resource[s.key];
   } else {
     const target = holder[key];
     for (const element of Array.isArray(target) ? target : [target]) delete (element as Record<string, unknown>)[s.subAttribute];

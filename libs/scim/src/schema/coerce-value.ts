@@ -6,6 +6,9 @@ export interface DropLog {
   readonly dropped: string[];
 }
 
+/** xsd:dateTime (RFC 7643 §2.3.5): date, time, optional fraction and zone. */
+const XSD_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
 const BOOLEAN_STRINGS: Record<string, boolean> = { true: true, false: false };
 
 /**
@@ -32,7 +35,7 @@ export function coerceScalar(definition: AttributeDefinition, value: unknown, pa
       throw ScimError.invalidValue(`Attribute "${path}" must be a number`);
     }
     case 'dateTime':
-      if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return value;
+      if (typeof value === 'string' && XSD_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))) return value;
       throw ScimError.invalidValue(`Attribute "${path}" must be an xsd:dateTime string`);
     case 'complex':
       throw ScimError.invalidValue(`Attribute "${path}" is complex and needs an object`);

@@ -18,7 +18,8 @@ export function parseCustomAttributeName(fullName: string): { schemaId: string; 
   }
   const [, schemaId, attributeName] = match;
   const lower = schemaId.toLowerCase();
-  if (lower === CORE_USER_SCHEMA_ID.toLowerCase() || lower === ENTERPRISE_USER_SCHEMA.id.toLowerCase()) {
+  const standard = [CORE_USER_SCHEMA_ID, ENTERPRISE_USER_SCHEMA.id].map((id) => id.toLowerCase());
+  if (standard.some((id) => lower === id || lower.startsWith(`${id}:`))) {
     throw new Error(`"${fullName}" belongs to a standard schema; only extension attributes can be registered`);
   }
   return { schemaId, attributeName };

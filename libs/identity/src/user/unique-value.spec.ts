@@ -1,0 +1,32 @@
+import { ReservationEvent, reservationHolder, uniqueValueOf } from './unique-value';
+
+const reserved = (userId: string): ReservationEvent => ({ type: 'UniqueValueReserved', data: { providerId: 'p', kind: 'userName', userId } });
+const released = (userId: string): ReservationEvent => ({ type: 'UniqueValueReleased', data: { providerId: 'p', kind: 'userName', userId } });
+
+describe('reservationHolder', () => {
+  it.each<[string, ReservationEvent[], string | undefined]>([
+    ['nobody before any reservation', [], undefined],
+    ['the reserving user', [reserved('u1')], 'u1'],
+    ['nobody after the holder released it', [reserved('u1'), released('u1')], undefined],
+    ['the next user after a release', [reserved('u1'), released('u1'), reserved('u2')], 'u2'],
+    ['the latest reserving user', [reserved('u1'), reserved('u2')], 'u2'],
+    ['the holder still, when someone else releases', [reserved('u1'), released('u2')], 'u1'],
+    ['nobody after a stray release', [released('u1')], undefined],
+  ])('is %s', (_case, events, holder) => {
+    expect(reservationHolder(events)).toBe(holder);
+  });
+});
+
+describe('uniqueValueOf', () => {
+  it.each<[string, 'userName' | 'externalId', Record<string, unknown>, string | undefined]>([
+    // RFC 7643 §4.1.1: userName is caseExact false, so its reservation compares lower case.
+    ['userName lower-cased', 'userName', { userName: 'Ada.Lovelace@Contoso.com' }, 'ada.lovelace@contoso.com'],
+    // RFC 7643 §3.1: externalId is caseExact, so it is compared as sent.
+    ['externalId as is', 'externalId', { externalId: 'AbC-01' }, 'AbC-01'],
+    ['absent', 'externalId', { userName: 'ada' }, undefined],
+    ['empty', 'userName', { userName: '' }, undefined],
+    ['not a string', 'externalId', { externalId: 42 }, undefined],
+  ])('%s', (_case, kind, attributes, expected) => {
+    expect(uniqueValueOf(kind, attributes)).toBe(expected);
+  });
+});

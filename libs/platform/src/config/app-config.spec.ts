@@ -1,0 +1,172 @@
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
+const TOKEN = 'a-random-secret-of-32-characters';
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has defaults for everything', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: resolve('./data'),
+      databaseUrl: undefined,
+      publicBaseUrl: undefined,
+      bootstrap: undefined,
+      logLevel: 'info',
+      maxResults: 200,
+      bodyLimitBytes: 1_048_576,
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', PUBLIC_BASE_URL: '', LOG_LEVEL: '', SCIM_BOOTSTRAP_PROVIDER_ID: '', SCIM_BOOTSTRAP_TOKEN: '' })).toEqual(loadConfig({}));
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig({
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        DATA_DIR: '/var/lib/scim',
+        DATABASE_URL: 'postgresql://scim@db:5432/scim',
+        PUBLIC_BASE_URL: 'https://scim.example.com//',
+        LOG_LEVEL: 'debug',
+        SCIM_MAX_RESULTS: '1000',
+        SCIM_BODY_LIMIT_BYTES: '2048',
+        SCIM_BOOTSTRAP_PROVIDER_ID: 'entra-contoso',
+        SCIM_BOOTSTRAP_TOKEN: TOKEN,
+        SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: ` ${CUSTOM}:JobCode , ,${CUSTOM}:CostCode`,
+      }),
+    ).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/scim',
+      databaseUrl: 'postgresql://scim@db:5432/scim',
+      publicBaseUrl: 'https://scim.example.com',
+      bootstrap: { providerId: 'entra-contoso', token: TOKEN, customAttributes: [`${CUSTOM}:JobCode`, `${CUSTOM}:CostCode`] },
+      logLevel: 'debug',
+      maxResults: 1000,
+      bodyLimitBytes: 2048,
+    });
+  });
+
+  it('resolves a relative DATA_DIR against the working directory', () => {
+    expect(loadConfig({ DATA_DIR: 'var/scim' }).dataDir).toBe(resolve('var/scim'));
+  });
+
+  it('bootstraps a provider without token or custom attributes', () => {
+    expect(loadConfig({ SCIM_BOOTSTRAP_PROVIDER_ID: 'entra' }).bootstrap).toEqual({ providerId: 'entra', token: undefined, customAttributes: [] });
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, string]>([
+    ['PORT not a number', { PORT: 'http' }, 'PORT must be an integer from 0 to 65535, got "http"'],
+    ['PORT too large', { PORT: '65536' }, 'PORT must be an integer from 0 to 65535, got "65536"'],
+    ['PORT negative', { PORT: '-1' }, 'PORT must be an integer from 0 to 65535, got "-1"'],
+    ['PORT fractional', { PORT: '80.5' }, 'PORT must be an integer from 0 to 65535, got "80.5"'],
+    ['SCIM_MAX_RESULTS zero', { SCIM_MAX_RESULTS: '0' }, 'SCIM_MAX_RESULTS must be an integer from 1 to 10000, got "0"'],
+    ['SCIM_BODY_LIMIT_BYTES too small', { SCIM_BODY_LIMIT_BYTES: '1023' }, 'SCIM_BODY_LIMIT_BYTES must be an integer from 1024 to 67108864, got "1023"'],
+    ['DATABASE_URL of another scheme', { DATABASE_URL: 'mysql://db/scim' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    ['DATABASE_URL without scheme', { DATABASE_URL: 'db:5432/scim' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    ['PUBLIC_BASE_URL without scheme', { PUBLIC_BASE_URL: 'scim.example.com' }, 'PUBLIC_BASE_URL must be an http(s) URL'],
+    ['PUBLIC_BASE_URL of another scheme', { PUBLIC_BASE_URL: 'ftp://scim.example.com' }, 'PUBLIC_BASE_URL must be an http(s) URL'],
+    ['PUBLIC_BASE_URL without host', { PUBLIC_BASE_URL: 'https://' }, 'PUBLIC_BASE_URL must be an http(s) URL'],
+    ['LOG_LEVEL unknown', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['LOG_LEVEL in capitals', { LOG_LEVEL: 'INFO' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [
+      'a token without provider',
+      { SCIM_BOOTSTRAP_TOKEN: TOKEN },
+      'SCIM_BOOTSTRAP_TOKEN and SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES need SCIM_BOOTSTRAP_PROVIDER_ID',
+    ],
+    [
+      'custom attributes without provider',
+      { SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: `${CUSTOM}:JobCode` },
+      'SCIM_BOOTSTRAP_TOKEN and SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES need SCIM_BOOTSTRAP_PROVIDER_ID',
+    ],
+    [
+      'a provider id with a space',
+      { SCIM_BOOTSTRAP_PROVIDER_ID: 'entra contoso' },
+      'SCIM_BOOTSTRAP_PROVIDER_ID must be 1-128 characters of letters, digits, ".", "_" or "-"',
+    ],
+    [
+      'a provider id starting with "-"',
+      { SCIM_BOOTSTRAP_PROVIDER_ID: '-entra' },
+      'SCIM_BOOTSTRAP_PROVIDER_ID must be 1-128 characters of letters, digits, ".", "_" or "-"',
+    ],
+    [
+      'a provider id of 129 characters',
+      { SCIM_BOOTSTRAP_PROVIDER_ID: 'e'.repeat(129) },
+      'SCIM_BOOTSTRAP_PROVIDER_ID must be 1-128 characters of letters, digits, ".", "_" or "-"',
+    ],
+    [
+      'a token of 19 characters',
+      { SCIM_BOOTSTRAP_PROVIDER_ID: 'entra', SCIM_BOOTSTRAP_TOKEN: 'x'.repeat(19) },
+      'SCIM_BOOTSTRAP_TOKEN must be at least 20 characters without spaces (use a random secret)',
+    ],
+    [
+      'a token with a space',
+      { SCIM_BOOTSTRAP_PROVIDER_ID: 'entra', SCIM_BOOTSTRAP_TOKEN: 'a random secret with spaces' },
+      'SCIM_BOOTSTRAP_TOKEN must be at least 20 characters without spaces (use a random secret)',
+    ],
+    [
+      'a bare custom attribute name',
+      { SCIM_BOOTSTRAP_PROVIDER_ID: 'entra', SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: 'JobCode' },
+      'SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: "JobCode" is not a custom attribute name of the form urn:…:<Extension>:2.0:User:<attribute>',
+    ],
+    [
+      'a standard attribute as custom attribute',
+      { SCIM_BOOTSTRAP_PROVIDER_ID: 'entra', SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department' },
+      'SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department" belongs to a standard schema; only extension attributes can be registered',
+    ],
+  ])('refuses %s', (_case, env, problem) => {
+    expect(problemsOf(env)).toEqual([problem]);
+  });
+
+  it.each<[string, NodeJS.ProcessEnv]>([
+    ['PORT 0 (any free port)', { PORT: '0' }],
+    ['PORT 65535', { PORT: '65535' }],
+    ['a token of exactly 20 characters', { SCIM_BOOTSTRAP_PROVIDER_ID: 'entra', SCIM_BOOTSTRAP_TOKEN: 'x'.repeat(20) }],
+    ['a provider id of 128 characters', { SCIM_BOOTSTRAP_PROVIDER_ID: 'E'.repeat(128) }],
+    ['a postgres:// URL', { DATABASE_URL: 'postgres://localhost/scim' }],
+    ['an http PUBLIC_BASE_URL with a path', { PUBLIC_BASE_URL: 'http://localhost:3000/scim/' }],
+  ])('accepts %s', (_case, env) => {
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+
+  it('reports every problem together in one ConfigError', () => {
+    const env = {
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://db',
+      LOG_LEVEL: 'loud',
+      SCIM_BOOTSTRAP_PROVIDER_ID: 'bad id',
+      SCIM_BOOTSTRAP_TOKEN: 'short',
+      SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: `JobCode,${CUSTOM}:CostCode,Badge`,
+    };
+    expect(problemsOf(env)).toEqual([
+      'PORT must be an integer from 0 to 65535, got "eighty"',
+      'DATABASE_URL must be a postgres:// or postgresql:// URL',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      'SCIM_BOOTSTRAP_PROVIDER_ID must be 1-128 characters of letters, digits, ".", "_" or "-"',
+      'SCIM_BOOTSTRAP_TOKEN must be at least 20 characters without spaces (use a random secret)',
+      'SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: "JobCode" is not a custom attribute name of the form urn:…:<Extension>:2.0:User:<attribute>',
+      'SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: "Badge" is not a custom attribute name of the form urn:…:<Extension>:2.0:User:<attribute>',
+    ]);
+  });
+
+  it('lists the problems in its message, one per line', () => {
+    const error = new ConfigError(['PORT is wrong', 'LOG_LEVEL is wrong']);
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toBe('Invalid configuration:\n  - PORT is wrong\n  - LOG_LEVEL is wrong');
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/^Invalid configuration:\n {2}- PORT .*\n {2}- LOG_LEVEL /);
+  });
+});
