@@ -22,5 +22,12 @@ module.exports = {
       globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
     },
+    {
+      ...shared,
+      displayName: 'contract',
+      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+      testMatch: ['<rootDir>/{libs,test}/**/*.contract-spec.ts'],
+    },
   ],
 };
