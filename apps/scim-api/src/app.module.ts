@@ -8,7 +8,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import { APP_CONFIG, LOGGER, STORES } from './app.tokens';
+import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
+import { APP_CONFIG, LOGGER, RELAY, STORES } from './app.tokens';
 import { ScimAuthGuard } from './auth/scim-auth.guard';
 import { DiscoveryController } from './discovery/discovery.http.controller';
 import { GroupsController } from './groups/groups.http.controller';
@@ -29,7 +30,7 @@ import { UsersController } from './users/users.http.controller';
 /** The composition root: stores are opened before Nest starts and handed in. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, logger: Logger, stores: Stores): DynamicModule {
+  static register(config: AppConfig, logger: Logger, stores: Stores, relay?: IntegrationEventRelay): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
@@ -38,6 +39,7 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: STORES, useValue: stores },
+        { provide: RELAY, useValue: relay ?? null },
         { provide: EVENT_STORE, useValue: stores.events },
         { provide: UserReadModel, useValue: stores.users },
         { provide: IdentityProviderDirectory, useValue: stores.providers },

@@ -1,3 +1,5 @@
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const LOGGER = Symbol('LOGGER');
 export const STORES = Symbol('STORES');
+/** The in-process Kafka relay, or null when this process does not publish. */
+export const RELAY = Symbol('RELAY');

@@ -1,13 +1,15 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
-import { STORES } from './app.tokens';
+import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
 import type { Stores } from '@app/read-model/open-stores';
+import { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { RELAY, STORES } from './app.tokens';
 
-/** Liveness and readiness for orchestrators; readiness touches the database. */
+/** Liveness and readiness for orchestrators; readiness touches the database and reports publishing lag. */
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(STORES) private readonly stores: Stores,
+    @Inject(RELAY) private readonly relay: IntegrationEventRelay | null,
     private readonly projector: ReadModelProjector,
   ) {}
 
@@ -16,9 +18,14 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** Ready as long as SCIM can be served: a Kafka outage shows as lag, never as unreadiness. */
   @Get('ready')
   async ready() {
     await this.stores.db.query('SELECT 1');
-    return { status: 'ok', projectedPosition: await this.projector.catchUp() };
+    return {
+      status: 'ok',
+      projectedPosition: await this.projector.catchUp(),
+      ...(this.relay ? { kafka: this.relay.current } : {}),
+    };
   }
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@app/platform/config/app-config';
 import { createLogger } from '@app/platform/logging/logger';
+import { startKafkaRelay } from '@app/integration-events/start-relay';
 import { openStores } from '@app/read-model/open-stores';
 import { createScimApp } from './create-app';
 import { createDemoProviderIfEmpty, ensureProvider } from './identity-providers/provider-bootstrap';
@@ -12,8 +13,14 @@ async function main(): Promise<void> {
   stores.projector.start();
   if (config.bootstrap) await ensureProvider(stores, config.bootstrap);
   const demo = config.bootstrap ? undefined : await createDemoProviderIfEmpty(stores);
-  const app = await createScimApp(config, logger, stores);
-  app.getHttpAdapter().getInstance().addHook('onClose', async () => stores.close());
+  // Embedded mode publishes in-process; with DATABASE_URL, scim-worker publishes (one lease-holder at a time).
+  const relay = config.kafka && !config.databaseUrl ? await startKafkaRelay(config.kafka, stores, logger) : undefined;
+  if (config.kafka && config.databaseUrl) logger.info('KAFKA_BROKERS is set: run scim-worker to publish events');
+  const app = await createScimApp(config, logger, stores, relay);
+  app.getHttpAdapter().getInstance().addHook('onClose', async () => {
+    await relay?.stop();
+    await stores.close();
+  });
   await app.listen(config.port, config.host);
   const origin = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
   logger.info({ origin, storage: config.databaseUrl ? 'postgresql' : `pglite:${config.dataDir}` }, 'SCIM ingress listening');

@@ -1,9 +1,11 @@
 import { ConfigError, loadConfig } from '@app/platform/config/app-config';
 import { createLogger } from '@app/platform/logging/logger';
+import { startKafkaRelay } from '@app/integration-events/start-relay';
 import { openStores } from '@app/read-model/open-stores';
 
 /**
- * The production worker: follows the event log and keeps the read model current. The SCIM API
+ * The production worker: follows the event log, keeps the read model current and, when
+ * KAFKA_BROKERS is set, publishes every event to Kafka. The SCIM API
  * also projects in-process for read-your-writes; both share one checkpoint row, so they never
  * apply an event twice. The embedded PGlite store belongs to one process, so this needs DATABASE_URL.
  */
@@ -16,8 +18,10 @@ async function main(): Promise<void> {
   const stores = await openStores(config, logger);
   stores.projector.start(250);
   logger.info('read-model projector running');
+  const relay = config.kafka ? await startKafkaRelay(config.kafka, stores, logger) : undefined;
   const stop = async () => {
     logger.info('stopping');
+    await relay?.stop();
     await stores.close();
     process.exit(0);
   };

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { createScimApp } from '../../../apps/scim-api/src/create-app';
 import { ensureProvider } from '../../../apps/scim-api/src/identity-providers/provider-bootstrap';
-import { AppConfig } from '@app/platform/config/app-config';
+import { startKafkaRelay } from '@app/integration-events/start-relay';
+import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
+import { AppConfig, KafkaConfig } from '@app/platform/config/app-config';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores, Stores } from '@app/read-model/open-stores';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -23,14 +25,16 @@ export class ScimTestServer {
   readonly logLines: string[] = [];
   private app?: NestFastifyApplication;
   stores!: Stores;
+  /** The in-process Kafka relay, when started with a Kafka configuration (embedded mode). */
+  relay?: IntegrationEventRelay;
   origin = '';
 
   private constructor(private readonly config: AppConfig) {}
 
-  static async start(target: StorageTarget, providers: readonly TestProvider[] = []): Promise<ScimTestServer> {
+  static async start(target: StorageTarget, providers: readonly TestProvider[] = [], kafka?: KafkaConfig): Promise<ScimTestServer> {
     const databaseUrl = target.freshDatabase ? await target.freshDatabase() : undefined;
     const dataDir = databaseUrl ? ':memory:' : mkdtempSync(join(tmpdir(), 'scim-test-'));
-    const config: AppConfig = { port: 0, host: '127.0.0.1', dataDir, databaseUrl, logLevel: 'info', maxResults: 50, bodyLimitBytes: 1_048_576 };
+    const config: AppConfig = { port: 0, host: '127.0.0.1', dataDir, databaseUrl, logLevel: 'info', maxResults: 50, bodyLimitBytes: 1_048_576, kafka };
     const server = new ScimTestServer(config);
     await server.open();
     for (const provider of providers) await ensureProvider(server.stores, { customAttributes: [], ...provider });
@@ -45,6 +49,11 @@ export class ScimTestServer {
     return sibling;
   }
 
+  /** The PostgreSQL database this server uses, if it runs on a server rather than PGlite. */
+  get databaseUrl(): string | undefined {
+    return this.config.databaseUrl;
+  }
+
   tenantUrl(providerId: string): string {
     return `${this.origin}/scim/v2/enterprise-idps/${providerId}`;
   }
@@ -57,6 +66,7 @@ export class ScimTestServer {
 
   async close(): Promise<void> {
     await this.app?.close();
+    await this.relay?.stop();
     await this.stores.close();
   }
 
@@ -69,7 +79,8 @@ export class ScimTestServer {
     });
     const logger = createLogger(this.config.logLevel, sink);
     this.stores = await openStores(this.config, logger);
-    this.app = await createScimApp(this.config, logger, this.stores);
+    this.relay = this.config.kafka ? await startKafkaRelay(this.config.kafka, this.stores, logger) : undefined;
+    this.app = await createScimApp(this.config, logger, this.stores, this.relay);
     await this.app.listen(this.config.port, this.config.host);
     const address = this.app.getHttpServer().address();
     this.origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

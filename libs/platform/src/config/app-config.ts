@@ -7,6 +7,13 @@ export interface BootstrapProvider {
   readonly customAttributes: readonly string[];
 }
 
+export interface KafkaConfig {
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  readonly partitions: number;
+  readonly clientId: string;
+}
+
 /** Everything the service reads from its environment, validated once at start. */
 export interface AppConfig {
   readonly port: number;
@@ -20,6 +27,8 @@ export interface AppConfig {
   /** Most resources one list response carries (ServiceProviderConfig filter.maxResults). */
   readonly maxResults: number;
   readonly bodyLimitBytes: number;
+  /** Publishing to Kafka is on when KAFKA_BROKERS is set. */
+  readonly kafka?: KafkaConfig;
 }
 
 export class ConfigError extends Error {
@@ -29,6 +38,8 @@ export class ConfigError extends Error {
   }
 }
 
+/** The documented default topic for user lifecycle events (see the AsyncAPI document). */
+const DEFAULT_TOPIC = 'traffitech.scim.user-lifecycle.v1';
 const PROVIDER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -53,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
   const bootstrap = loadBootstrap(env, problems);
+  const kafka = loadKafka(env, problems, int);
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
   return {
@@ -65,7 +77,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
     maxResults,
     bodyLimitBytes,
+    kafka,
   };
+}
+
+const BROKER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+
+function loadKafka(
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+  int: (name: string, fallback: number, min: number, max: number) => number,
+): KafkaConfig | undefined {
+  const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  const partitions = int('KAFKA_TOPIC_PARTITIONS', 6, 1, 1000);
+  if (brokers.length === 0) return undefined;
+  for (const broker of brokers) if (!BROKER.test(broker)) problems.push(`KAFKA_BROKERS: "${broker}" is not host:port`);
+  const topic = env.KAFKA_TOPIC || DEFAULT_TOPIC;
+  if (!TOPIC.test(topic)) problems.push('KAFKA_TOPIC must be 1-249 characters of letters, digits, ".", "_" or "-"');
+  return { brokers, topic, partitions, clientId: env.KAFKA_CLIENT_ID || 'traffitech-scim-ingress' };
 }
 
 function loadBootstrap(env: NodeJS.ProcessEnv, problems: string[]): BootstrapProvider | undefined {
