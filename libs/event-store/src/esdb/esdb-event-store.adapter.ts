@@ -1,0 +1,152 @@
+import {
+  ANY,
+  type AppendExpectedRevision,
+  type AppendResult as EsdbAppendResult,
+  CancelledError,
+  convertToCommandError,
+  EventStoreDBClient,
+  NO_STREAM,
+  StreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ConcurrencyError } from '../concurrency.error';
+import type { AppendResult, EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '../event-store.port';
+import { isSystemEvent, toEsdbPosition, toEventData, toPortPosition, toRecorded } from './esdb-events';
+import { type CatchUpOptions, type EventHandler, subscribeToAll, type Unsubscribe } from './esdb-subscription';
+
+export interface EsdbEventStoreOptions {
+  /**
+   * Tries per operation when the connection dropped (the client reconnects on the next call).
+   * Appends are safe to repeat: the server answers a repeated append of the same event ids with the first outcome.
+   * @default 4
+   */
+  readonly attempts?: number;
+  /** Wait before the first retry, doubled before each further one. @default 100 */
+  readonly retryDelayMs?: number;
+}
+
+/**
+ * The event log in EventStoreDB (20.x to 24.x, as @eventstore/db-client 6 supports), through its gRPC
+ * client. Events are JSON; the port's metadata travels as the event's custom metadata. Positions are
+ * commit positions, so they increase but have gaps, which the port allows.
+ */
+export class EsdbEventStore implements EventStore {
+  private readonly attempts: number;
+  private readonly retryDelayMs: number;
+
+  constructor(
+    private readonly client: EventStoreDBClient,
+    options: EsdbEventStoreOptions = {},
+  ) {
+    this.attempts = options.attempts ?? 4;
+    this.retryDelayMs = options.retryDelayMs ?? 100;
+  }
+
+  /** @param connectionString e.g. `esdb://localhost:2113?tls=false` */
+  static fromConnectionString(connectionString: string, options?: EsdbEventStoreOptions): EsdbEventStore {
+    return new EsdbEventStore(EventStoreDBClient.connectionString(connectionString), options);
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    const appended = await this.withRetry(() =>
+      this.client.appendToStream(streamId, events.map(toEventData), { expectedRevision: toExpectedRevision(expected) }),
+    ).catch((error: unknown) => {
+      throw error instanceof WrongExpectedVersionError ? toConcurrencyError(streamId, expected, error) : error;
+    });
+    return { revision: Number(appended.nextExpectedRevision), position: await this.positionOfLast(streamId, appended, events.length) };
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    try {
+      const resolved = await this.collect(() => this.client.readStream(streamId));
+      return resolved.flatMap(({ event }) => (event ? [toRecorded(event)] : []));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+  }
+
+  async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {
+    const found: RecordedEvent[] = [];
+    let after = afterPosition;
+    let cursor = toEsdbPosition(afterPosition);
+    while (found.length < maxCount) {
+      // A read of $all includes the event at its position, and system events the port never shows.
+      const page = await this.collect(() => this.client.readAll({ fromPosition: cursor, maxCount: maxCount + 1 }));
+      for (const { event } of page) {
+        if (!event || toPortPosition(event.position) <= after || isSystemEvent(event)) continue;
+        found.push(toRecorded(event));
+        if (found.length === maxCount) return found;
+      }
+      const last = page[page.length - 1]?.event;
+      if (page.length <= maxCount || !last) return found;
+      cursor = last.position;
+      after = toPortPosition(last.position);
+    }
+    return found;
+  }
+
+  /**
+   * Catch-up subscription to the global log: events after `fromPosition` (0 = from the start), then
+   * live ones, resumed after reconnects. System events are left out.
+   */
+  subscribeToAll(fromPosition: number, onEvent: EventHandler, options?: CatchUpOptions): Unsubscribe {
+    return subscribeToAll(this.client, fromPosition, onEvent, options);
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+
+  // The answer carries the write's commit position: the event's own for one event, but not necessarily
+  // the last event's for several, and the read model waits for the last one. So read that one back.
+  private async positionOfLast(streamId: string, appended: EsdbAppendResult, count: number): Promise<number> {
+    if (count === 1 && appended.position) return toPortPosition(appended.position);
+    const [last] = await this.collect(() => this.client.readStream(streamId, { fromRevision: appended.nextExpectedRevision, maxCount: 1 }));
+    const commit = last?.event?.position?.commit;
+    // Servers before 24.2 leave positions out of stream reads: the write's position is the best there is.
+    return Number(commit || appended.position?.commit || 0n);
+  }
+
+  private collect<E>(open: () => AsyncIterable<E>): Promise<E[]> {
+    return this.withRetry(async () => {
+      const items: E[] = [];
+      for await (const item of open()) items.push(item);
+      return items;
+    });
+  }
+
+  private async withRetry<T>(operation: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (attempt >= this.attempts || !connectionLost(error)) throw error;
+        await delay(this.retryDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+}
+
+/**
+ * The errors after which the client drops its channel and connects afresh on the next call. The
+ * client's server-features probe (before a first append) lets them through unconverted, hence the conversion.
+ */
+function connectionLost(error: unknown): boolean {
+  const converted = error instanceof Error ? convertToCommandError(error) : error;
+  return converted instanceof UnavailableError || converted instanceof CancelledError;
+}
+
+function toExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  if (expected === 'noStream') return NO_STREAM;
+  if (expected === 'any') return ANY;
+  return BigInt(expected);
+}
+
+function toConcurrencyError(streamId: string, expected: ExpectedRevision, error: WrongExpectedVersionError): ConcurrencyError {
+  const actual = typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : 'noStream';
+  return new ConcurrencyError(streamId, expected, actual);
+}
