@@ -1,3 +1,4 @@
+import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store.adapter';
 import { EventStore } from '@app/event-store/event-store.port';
 import { EVENT_LOG_MIGRATIONS } from '@app/event-store/postgres/event-log.migrations';
 import { PostgresEventStore } from '@app/event-store/postgres/postgres-event-store.adapter';
@@ -26,13 +27,16 @@ export interface StoreLocation {
   /** A PostgreSQL server; when absent, embedded PGlite under dataDir (or in memory when dataDir is ':memory:'). */
   readonly databaseUrl?: string;
   readonly dataDir: string;
+  /** An EventStoreDB for the event log; without it the log lives in the same PostgreSQL database. */
+  readonly eventStoreConnectionString?: string;
 }
 
 export async function openStores(location: StoreLocation, logger: Logger): Promise<Stores> {
   const db = await openDatabase(location);
-  await migrate(db, EVENT_LOG_MIGRATIONS);
+  const esdb = location.eventStoreConnectionString ? EsdbEventStore.fromConnectionString(location.eventStoreConnectionString) : undefined;
+  if (!esdb) await migrate(db, EVENT_LOG_MIGRATIONS);
   await migrate(db, READ_MODEL_MIGRATIONS);
-  const events = new PostgresEventStore(db);
+  const events = esdb ?? new PostgresEventStore(db);
   const projector = new ReadModelProjector(db, events, logger.child({ module: 'read-model-projector' }));
   await projector.init();
   await projector.catchUp();
@@ -44,6 +48,7 @@ export async function openStores(location: StoreLocation, logger: Logger): Promi
     projector,
     close: async () => {
       projector.stop();
+      await esdb?.close();
       await db.close();
     },
   };

@@ -29,13 +29,27 @@ export class ScimTestServer {
   relay?: IntegrationEventRelay;
   origin = '';
 
-  private constructor(private readonly config: AppConfig) {}
+  private constructor(
+    private readonly config: AppConfig,
+    private readonly eventLog?: { stop(): Promise<void> },
+  ) {}
 
   static async start(target: StorageTarget, providers: readonly TestProvider[] = [], kafka?: KafkaConfig): Promise<ScimTestServer> {
     const databaseUrl = target.freshDatabase ? await target.freshDatabase() : undefined;
     const dataDir = databaseUrl ? ':memory:' : mkdtempSync(join(tmpdir(), 'scim-test-'));
-    const config: AppConfig = { port: 0, host: '127.0.0.1', dataDir, databaseUrl, logLevel: 'info', maxResults: 50, bodyLimitBytes: 1_048_576, kafka };
-    const server = new ScimTestServer(config);
+    const eventLog = target.freshEventStore ? await target.freshEventStore() : undefined;
+    const config: AppConfig = {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      databaseUrl,
+      eventStoreConnectionString: eventLog?.connectionString,
+      logLevel: 'info',
+      maxResults: 50,
+      bodyLimitBytes: 1_048_576,
+      kafka,
+    };
+    const server = new ScimTestServer(config, eventLog);
     await server.open();
     for (const provider of providers) await ensureProvider(server.stores, { customAttributes: [], ...provider });
     return server;
@@ -60,11 +74,16 @@ export class ScimTestServer {
 
   /** Stops and starts again on the same stores: what a process restart does. */
   async restart(): Promise<void> {
-    await this.close();
+    await this.stop();
     await this.open();
   }
 
   async close(): Promise<void> {
+    await this.stop();
+    await this.eventLog?.stop();
+  }
+
+  private async stop(): Promise<void> {
     await this.app?.close();
     await this.relay?.stop();
     await this.stores.close();

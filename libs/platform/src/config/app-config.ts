@@ -21,6 +21,8 @@ export interface AppConfig {
   /** Embedded PGlite data directory, used when no databaseUrl is set. */
   readonly dataDir: string;
   readonly databaseUrl?: string;
+  /** `esdb://…`: the event log in EventStoreDB; the read model stays in PostgreSQL or PGlite. */
+  readonly eventStoreConnectionString?: string;
   readonly publicBaseUrl?: string;
   readonly bootstrap?: BootstrapProvider;
   readonly logLevel: string;
@@ -58,6 +60,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  const eventStoreConnectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
+  if (eventStoreConnectionString && !/^esdb(\+discover)?:\/\//.test(eventStoreConnectionString)) {
+    problems.push('EVENTSTORE_CONNECTION_STRING must be an esdb:// or esdb+discover:// connection string');
+  }
   const publicBaseUrl = env.PUBLIC_BASE_URL?.replace(/\/+$/, '') || undefined;
   if (publicBaseUrl && !/^https?:\/\/[^\s/]+/.test(publicBaseUrl)) problems.push('PUBLIC_BASE_URL must be an http(s) URL');
   const logLevel = env.LOG_LEVEL || 'info';
@@ -72,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST || '127.0.0.1',
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
     databaseUrl,
+    eventStoreConnectionString,
     publicBaseUrl,
     bootstrap,
     logLevel,
