@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # The whole suite from a fresh clone: installs dependencies, starts the services the tests need
-# (PostgreSQL from Debian's packages unless TEST_DATABASE_URL is given), type-checks, runs jest, then
-# the third-party scim2-tester compliance checks against a freshly started server.
+# (PostgreSQL from Debian's packages and a Kafka broker from Maven jars, unless TEST_DATABASE_URL /
+# KAFKA_BROKERS name running ones), type-checks, checks the dependency rules, builds, runs every
+# jest project (unit, e2e, contract), then the third-party scim2-tester compliance checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm ci --no-audit --no-fund
+cleanup=()
+trap 'for c in "${cleanup[@]}"; do $c >/dev/null 2>&1 || true; done' EXIT
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   TEST_DATABASE_URL="$(bash deploy/postgres/up.sh)"
   export TEST_DATABASE_URL
+  cleanup+=("bash deploy/postgres/down.sh")
 fi
-echo "PostgreSQL for the tests: ${TEST_DATABASE_URL%%:*}://…@${TEST_DATABASE_URL##*@}"
+if [ -z "${KAFKA_BROKERS:-}" ]; then
+  KAFKA_BROKERS="$(bash deploy/kafka/up.sh)"
+  export KAFKA_BROKERS
+  cleanup+=("bash deploy/kafka/down.sh")
+fi
+echo "PostgreSQL for the tests: ${TEST_DATABASE_URL%%:*}://…@${TEST_DATABASE_URL##*@}; Kafka: $KAFKA_BROKERS"
 npm run typecheck
 npm run lint:deps
 npm run build
