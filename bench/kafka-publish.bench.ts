@@ -9,6 +9,7 @@ import type { AppConfig } from '@app/platform/config/app-config';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores, Stores } from '@app/read-model/open-stores';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { createScimApp } from '../apps/scim-api/src/create-app';
 import { ensureProvider } from '../apps/scim-api/src/identity-providers/provider-bootstrap';
@@ -28,6 +29,20 @@ const silent = createLogger('silent');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 
+/** With DATABASE_URL (a PostgreSQL server), every run gets an empty database of its own. */
+async function freshDatabaseUrl(): Promise<string | undefined> {
+  const server = process.env.DATABASE_URL;
+  if (!server) return undefined;
+  const name = `scim_bench_${randomUUID().replace(/-/g, '')}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 async function fillLog(stores: Stores, count: number): Promise<void> {
   const metadata = { occurredAt: new Date().toISOString() };
   for (let i = 0; i < count; i += 1) {
@@ -38,7 +53,7 @@ async function fillLog(stores: Stores, count: number): Promise<void> {
 }
 
 async function publishThroughput(): Promise<number> {
-  const stores = await openStores({ dataDir: ':memory:', databaseUrl: process.env.DATABASE_URL }, silent);
+  const stores = await openStores({ dataDir: ':memory:', databaseUrl: await freshDatabaseUrl() }, silent);
   await fillLog(stores, EVENTS);
   const topic = `bench-${randomUUID()}`;
   const relay = new IntegrationEventRelay(stores.events, new KafkaPublisher({ brokers, topic, partitions: 6, clientId: 'bench' }, silent), new InMemoryRelayCheckpoint(0), silent);
@@ -56,7 +71,7 @@ async function publishThroughput(): Promise<number> {
 async function endToEndLatency(): Promise<{ p50: number; p99: number }> {
   const topic = `bench-${randomUUID()}`;
   const token = `bench-token-${randomUUID()}`;
-  const config: AppConfig = { port: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: process.env.DATABASE_URL, logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20, kafka: { brokers, topic, partitions: 6, clientId: 'bench' } };
+  const config: AppConfig = { port: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20, kafka: { brokers, topic, partitions: 6, clientId: 'bench' } };
   const stores = await openStores(config, silent);
   await ensureProvider(stores, { providerId: 'bench', token, customAttributes: [] });
   const relay = await startKafkaRelay(config.kafka!, stores, silent);

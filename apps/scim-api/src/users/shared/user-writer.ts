@@ -5,7 +5,9 @@ import { UserEvent } from '@app/identity/user/user.events';
 import { evolveUser, foldUser, UserState } from '@app/identity/user/user.state';
 import { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
 import { ScimError } from '@app/scim/errors/scim-error';
+import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
 import { Inject, Injectable } from '@nestjs/common';
+import { RELAY } from '../../app.tokens';
 import type { ScimRequestContext } from '../../auth/scim-request-context';
 import { toNewEvents } from './event-metadata';
 import { KeyedLock } from './keyed-lock';
@@ -34,6 +36,7 @@ export class UserWriter {
     @Inject(EVENT_STORE) private readonly events: EventStore,
     private readonly reservations: UniqueValueReservations,
     private readonly projector: ReadModelProjector,
+    @Inject(RELAY) private readonly relay: IntegrationEventRelay | null,
   ) {}
 
   private readonly streamLocks = new KeyedLock();
@@ -67,6 +70,8 @@ export class UserWriter {
         const result = await this.events.appendToStream(streamId, toNewEvents(context, decision.events, decision.dropped), revision);
         await this.reservations.release(context, userId, attributesOf(state), attributesOf(after));
         await this.projector.waitFor(result.position);
+        // In embedded mode the relay is in this process: start publishing now rather than at its next poll.
+        this.relay?.notify();
         return;
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
