@@ -1,7 +1,6 @@
 import { entraCreateUser, PATCH_OP } from '@app/testing/entra-payloads';
-import { storageTargets, StorageTarget } from '@app/testing/postgres-target';
-import { ScimClient, ScimResponse } from '@app/testing/scim-client';
-import { ScimTestServer } from '@app/testing/scim-test-server';
+import { describeOnEveryStore } from '@app/testing/describe-on-every-store';
+import { ScimResponse } from '@app/testing/scim-client';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 
@@ -27,17 +26,12 @@ const filterText = fc.oneof(
   ),
 );
 
-describe.each(storageTargets().map((t) => [t.name, t] as const))('bad input never gets a 5xx on %s', (_name, target: StorageTarget) => {
-  let server: ScimTestServer;
-  let scim: ScimClient;
+describeOnEveryStore('bad input never gets a 5xx', [PROVIDER], (suite) => {
   let userId: string;
 
   beforeAll(async () => {
-    server = await ScimTestServer.start(target, [PROVIDER]);
-    scim = new ScimClient(server.tenantUrl(PROVIDER.providerId), PROVIDER.token);
-    userId = (await scim.post('/Users', entraCreateUser(`fuzz.${randomUUID()}@example.com`, randomUUID()))).body.id;
+    userId = (await suite.scim.post('/Users', entraCreateUser(`fuzz.${randomUUID()}@example.com`, randomUUID()))).body.id;
   });
-  afterAll(async () => server?.close());
 
   it('answers every random filter, sort and paging query without a 5xx', async () => {
     await fc.assert(
@@ -45,7 +39,7 @@ describe.each(storageTargets().map((t) => [t.name, t] as const))('bad input neve
         const params = new URLSearchParams({ filter });
         if (sortBy) params.set('sortBy', sortBy);
         if (startIndex) params.set('startIndex', startIndex);
-        expectNo5xx(await scim.get(`/Users?${params.toString()}`));
+        expectNo5xx(await suite.scim.get(`/Users?${params.toString()}`));
       }),
       { numRuns: RUNS },
     );
@@ -57,7 +51,7 @@ describe.each(storageTargets().map((t) => [t.name, t] as const))('bad input neve
       fc.record({ userName: values, active: values, emails: fc.jsonValue(), name: fc.jsonValue(), [randomUUID()]: fc.jsonValue() }),
     );
     await fc.assert(
-      fc.asyncProperty(bodies, async (body) => expectNo5xx(await scim.post('/Users', body))),
+      fc.asyncProperty(bodies, async (body) => expectNo5xx(await suite.scim.post('/Users', body))),
       { numRuns: RUNS },
     );
   });
@@ -69,10 +63,10 @@ describe.each(storageTargets().map((t) => [t.name, t] as const))('bad input neve
     );
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 3 }), async (operations) => {
-        const before = await scim.get(`/Users/${userId}`);
-        const response = await scim.patch(`/Users/${userId}`, { schemas: [PATCH_OP], Operations: operations });
+        const before = await suite.scim.get(`/Users/${userId}`);
+        const response = await suite.scim.patch(`/Users/${userId}`, { schemas: [PATCH_OP], Operations: operations });
         expectNo5xx(response);
-        if (response.status >= 400) expect((await scim.get(`/Users/${userId}`)).body.meta.version).toBe(before.body.meta.version);
+        if (response.status >= 400) expect((await suite.scim.get(`/Users/${userId}`)).body.meta.version).toBe(before.body.meta.version);
       }),
       { numRuns: RUNS },
     );
@@ -81,9 +75,9 @@ describe.each(storageTargets().map((t) => [t.name, t] as const))('bad input neve
   it('answers random ids, selections and raw bodies without a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), fc.string({ maxLength: 200 }), async (id, attributes, raw) => {
-        expectNo5xx(await scim.get(`/Users/${encodeURIComponent(id)}?attributes=${encodeURIComponent(attributes)}`));
-        expectNo5xx(await scim.request('PUT', `/Users/${encodeURIComponent(id)}`, { rawBody: raw }));
-        expectNo5xx(await scim.request('PATCH', `/Users/${userId}`, { rawBody: raw }));
+        expectNo5xx(await suite.scim.get(`/Users/${encodeURIComponent(id)}?attributes=${encodeURIComponent(attributes)}`));
+        expectNo5xx(await suite.scim.request('PUT', `/Users/${encodeURIComponent(id)}`, { rawBody: raw }));
+        expectNo5xx(await suite.scim.request('PATCH', `/Users/${userId}`, { rawBody: raw }));
       }),
       { numRuns: RUNS },
     );

@@ -1,4 +1,5 @@
 import { entraCreateUser, entraSetActive, entraSetManager, entraUpdateAttributes, PATCH_OP } from '@app/testing/entra-payloads';
+import { eventually } from '@app/testing/eventually';
 import { readTopic, ReadMessage, testKafkaBrokers } from '@app/testing/kafka-topic-reader';
 import { storageTargets } from '@app/testing/postgres-target';
 import { ScimClient } from '@app/testing/scim-client';
@@ -115,7 +116,7 @@ function expectPerKeyLogOrder(messages: ReadMessage[]): void {
     try {
       const scim = new ScimClient(server.tenantUrl(PROVIDER.providerId), PROVIDER.token);
       await scim.post('/Users', entraCreateUser(`before.${randomUUID()}@example.com`, randomUUID()));
-      await waitFor(() => server.relay!.current.published >= 1);
+      await eventually(() => server.relay!.current.published >= 1);
 
       execFileSync('bash', [join(ROOT, 'deploy/kafka/down.sh')], { stdio: 'ignore' });
       const during: number[] = [];
@@ -125,7 +126,7 @@ function expectPerKeyLogOrder(messages: ReadMessage[]): void {
         during.push((await scim.patch(`/Users/${created.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })).status);
       }
       expect(during.every((s) => s >= 200 && s < 300)).toBe(true);
-      await waitFor(() => server.relay!.current.lagEvents > 0 && server.relay!.current.lastError !== undefined, 30_000);
+      await eventually(() => server.relay!.current.lagEvents > 0 && server.relay!.current.lastError !== undefined, 30_000);
       const health = (await (await fetch(`${server.origin}/health/ready`)).json()) as { kafka: { lagEvents: number } };
       expect(health.kafka.lagEvents).toBeGreaterThan(0);
 
@@ -168,11 +169,3 @@ function expectPerKeyLogOrder(messages: ReadMessage[]): void {
     }
   }, 240_000);
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

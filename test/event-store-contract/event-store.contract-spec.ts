@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import { ConcurrencyError } from '@app/event-store/concurrency.error';
 import { checkAgainstModel } from './contract-model';
 import { contractTargets, type OpenTarget } from './contract-targets';
 import type { EventMetadata, ExpectedRevision, NewEvent, RecordedEvent } from '@app/event-store/event-store.port';
+import { eventually } from '@app/testing/eventually';
 
 // One contract for every EventStore adapter: the same cases, whichever store is behind the port.
 const { targets, skipped } = contractTargets();
@@ -18,17 +18,6 @@ const newEvent = (data: unknown = { n: randomUUID() }, metadata: Partial<EventMe
 const newEvents = (count: number): NewEvent[] => Array.from({ length: count }, () => newEvent());
 const newStreamId = (label: string): string => `contract-${label}-${randomUUID()}`;
 
-async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await delay(20);
-    }
-  }
-}
 
 describe.each(targets)('EventStore contract on $name', (target) => {
   let opened: OpenTarget;

@@ -5,23 +5,13 @@ import { type EsdbTestDouble, startEsdbTestDouble } from '../../../../test/esdb-
 import { ConcurrencyError } from '../concurrency.error';
 import type { NewEvent, RecordedEvent } from '../event-store.port';
 import { EsdbEventStore } from './esdb-event-store.adapter';
+import { eventually } from '@app/testing/eventually';
 
 // What the shared contract suite cannot show: the mapping of the client's wire answers (both append
 // RPCs), and what happens when the server goes away and comes back.
 const newEvent = (type = 'Tested'): NewEvent => ({ id: randomUUID(), type, data: { n: randomUUID() }, metadata: { occurredAt: new Date().toISOString() } });
 const stream = (): string => `esdb-${randomUUID()}`;
 
-async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await delay(20);
-    }
-  }
-}
 
 describe.each([
   { rpc: 'batchAppend' as const, batchAppend: true },

@@ -265,9 +265,12 @@ describe('patch', () => {
 
   // Absent `active` counts as active everywhere else in this decider, so removing `false` is a reactivation
   // and is its own event (Kafka consumers only see flips through UserReactivated).
-  it('reactivates a deactivated user whose `active` is removed (absent means active)', () => {
-    const { events } = decidePatch(present({ ...ada, active: false }), { schema, operations: [{ op: 'Remove', path: 'active' }] });
-    expect(events).toContainEqual(reactivated);
+  it('reactivates a deactivated user whose `active` is removed, and leaves the attribute absent (RFC 7644 §3.5.2.2)', () => {
+    const before = present({ ...ada, active: false });
+    const { events } = decidePatch(before, { schema, operations: [{ op: 'Remove', path: 'active' }] });
+    expect(events.map((e) => e.type)).toEqual(['UserReactivated', 'AttributesPatched']);
+    const after = events.reduce(evolveUser, before);
+    expect(after.status === 'present' && 'active' in after.attributes).toBe(false);
   });
 });
 

@@ -32,10 +32,12 @@ export function decidePatch(state: UserState, command: PatchUser): { events: Use
   const result = applyPatch(command.schema, user.attributes, command.operations);
   requireUserName(result.attributes);
   const activity = activityEvents(user, result.attributes.active);
-  // A deactivation or reactivation is its own event; setting a never-sent `active` is a plain change.
-  const changes = activity.length > 0 ? result.changes.filter((c) => c.attribute !== 'active') : result.changes;
+  // A flip is its own event. Removing `active` from a deactivated user reactivates them, and the
+  // removal itself is still a change, recorded after the flip so that the attribute ends up absent.
+  const flagRemoved = result.attributes.active === undefined;
+  const changes = activity.length > 0 && !flagRemoved ? result.changes.filter((c) => c.attribute !== 'active') : result.changes;
   const patched: UserEvent[] = changes.length > 0 ? [{ type: 'AttributesPatched', data: { ...ref(user), changes } }] : [];
-  return { events: [...patched, ...activity], dropped: result.dropped };
+  return { events: flagRemoved ? [...activity, ...patched] : [...patched, ...activity], dropped: result.dropped };
 }
 
 export function decideDelete(state: UserState): UserEvent[] {
