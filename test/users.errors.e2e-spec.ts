@@ -130,6 +130,11 @@ describe.each(storageTargets().map((t) => [t.name, t] as const))('SCIM error pat
       expectScimError(await alpha.request('POST', '/Users', { rawBody }), 400, 'invalidSyntax');
     });
 
+    it('answers 413 for a body over the size limit', async () => {
+      const response = await alpha.post('/Users', { ...newUser(), displayName: 'x'.repeat(1_100_000) });
+      expectScimError(response, 413);
+    });
+
     it('rejects a user without userName and values of the wrong type', async () => {
       const { userName: _, ...noName } = newUser();
       expectScimError(await alpha.post('/Users', noName), 400, 'invalidValue');
