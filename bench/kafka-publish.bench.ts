@@ -6,10 +6,10 @@ import { IntegrationEventRelay } from '@app/integration-events/relay/integration
 import { InMemoryRelayCheckpoint } from '@app/integration-events/relay/relay-checkpoint';
 import { startKafkaRelay } from '@app/integration-events/start-relay';
 import type { AppConfig } from '@app/platform/config/app-config';
+import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores, Stores } from '@app/read-model/open-stores';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { createScimApp } from '../apps/scim-api/src/create-app';
 import { ensureProvider } from '../apps/scim-api/src/identity-providers/provider-bootstrap';
@@ -31,16 +31,7 @@ const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Ma
 
 /** With DATABASE_URL (a PostgreSQL server), every run gets an empty database of its own. */
 async function freshDatabaseUrl(): Promise<string | undefined> {
-  const server = process.env.DATABASE_URL;
-  if (!server) return undefined;
-  const name = `scim_bench_${randomUUID().replace(/-/g, '')}`;
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return process.env.DATABASE_URL ? createEmptyDatabase(process.env.DATABASE_URL, 'scim_bench') : undefined;
 }
 
 async function fillLog(stores: Stores, count: number): Promise<void> {

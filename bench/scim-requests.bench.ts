@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import type { AppConfig } from '@app/platform/config/app-config';
+import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { createScimApp } from '../apps/scim-api/src/create-app';
 import { ensureProvider } from '../apps/scim-api/src/identity-providers/provider-bootstrap';
 
@@ -21,17 +21,9 @@ const silent = createLogger('silent');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 
+/** With DATABASE_URL (a PostgreSQL server), every run gets an empty database of its own. */
 async function freshDatabaseUrl(): Promise<string | undefined> {
-  const server = process.env.DATABASE_URL;
-  if (!server) return undefined;
-  const name = `scim_bench_${randomUUID().replace(/-/g, '')}`;
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return process.env.DATABASE_URL ? createEmptyDatabase(process.env.DATABASE_URL, 'scim_bench') : undefined;
 }
 
 /** Runs `count` requests with `CONCURRENCY` in flight; returns requests/s and per-request latencies. */

@@ -1,5 +1,4 @@
-import { Client } from 'pg';
-import { randomUUID } from 'node:crypto';
+import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { startEsdbTestDouble } from '../../../test/esdb-test-double/esdb-streams-test-double';
 
 /** A store the e2e suites run against: embedded PGlite always, a PostgreSQL server when one is given. */
@@ -18,22 +17,9 @@ export interface StorageTarget {
 export function storageTargets(): StorageTarget[] {
   const serverUrl = process.env.TEST_DATABASE_URL;
   const targets: StorageTarget[] = [{ name: 'pglite' }];
-  if (serverUrl) targets.push({ name: 'postgresql', freshDatabase: () => createDatabase(serverUrl) });
+  if (serverUrl) targets.push({ name: 'postgresql', freshDatabase: () => createEmptyDatabase(serverUrl, 'scim_test') });
   // The EventStoreDB adapter against the in-process test double of its gRPC API; read model on PGlite.
   targets.push({ name: 'esdb-test-double', freshEventStore: () => startEsdbTestDouble() });
   return targets;
 }
 
-async function createDatabase(serverUrl: string): Promise<string> {
-  const name = `scim_test_${randomUUID().replace(/-/g, '')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
