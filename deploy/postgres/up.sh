@@ -28,4 +28,8 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 su postgres -c "psql -p $port -qc \"ALTER USER postgres PASSWORD '$password'\"" >&2
+# Databases left by earlier test and benchmark runs on this machine.
+for db in $(su postgres -c "psql -p $port -qAtc \"SELECT datname FROM pg_database WHERE datname ~ '^scim_(test|bench)_'\""); do
+  su postgres -c "dropdb -p $port --if-exists $db" >&2 || true
+done
 echo "postgres://postgres:$password@127.0.0.1:$port/postgres"
