@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { startEsdbTestDouble } from '../esdb-test-double/esdb-streams-test-double';
 import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store.adapter';
-import type { EventHandler, Unsubscribe } from '@app/event-store/esdb/esdb-subscription';
 import type { EventStore } from '@app/event-store/event-store.port';
 import { EVENT_LOG_MIGRATIONS } from '@app/event-store/postgres/event-log.migrations';
 import { PostgresEventStore } from '@app/event-store/postgres/postgres-event-store.adapter';
@@ -14,14 +13,11 @@ import { PostgresEventStore } from '@app/event-store/postgres/postgres-event-sto
 /** One adapter the contract suite runs on. */
 export interface ContractTarget {
   readonly name: string;
-  /** Whether the adapter offers a catch-up subscription to the global log. */
-  readonly subscribes: boolean;
   open(): Promise<OpenTarget>;
 }
 
 export interface OpenTarget {
   readonly store: EventStore;
-  readonly subscribe?: (fromPosition: number, onEvent: EventHandler) => Unsubscribe;
   close(): Promise<void>;
 }
 
@@ -33,16 +29,16 @@ export const ESDB_IMAGE = 'eventstore/eventstore:24.10';
  * else from testcontainers where a Docker engine is, else none, with `skipped` saying why.
  */
 export function contractTargets(): { targets: ContractTarget[]; skipped: string[] } {
-  const targets: ContractTarget[] = [{ name: 'PGlite (embedded, in memory)', subscribes: false, open: () => openPglite() }];
+  const targets: ContractTarget[] = [{ name: 'PGlite (embedded, in memory)', open: () => openPglite() }];
   const skipped: string[] = [];
   const freshDatabase = storageTargets().find((t) => t.name === 'postgresql')?.freshDatabase;
-  if (freshDatabase) targets.push({ name: 'PostgreSQL server (fresh database from TEST_DATABASE_URL)', subscribes: false, open: () => openPostgres(freshDatabase) });
-  targets.push({ name: 'EventStoreDB test double (in-process gRPC, not EventStoreDB)', subscribes: true, open: () => openEsdbDouble() });
+  if (freshDatabase) targets.push({ name: 'PostgreSQL server (fresh database from TEST_DATABASE_URL)', open: () => openPostgres(freshDatabase) });
+  targets.push({ name: 'EventStoreDB test double (in-process gRPC, not EventStoreDB)', open: () => openEsdbDouble() });
   const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
   if (connectionString) {
-    targets.push({ name: 'EventStoreDB server (EVENTSTORE_CONNECTION_STRING)', subscribes: true, open: async () => openEsdb(connectionString) });
+    targets.push({ name: 'EventStoreDB server (EVENTSTORE_CONNECTION_STRING)', open: async () => openEsdb(connectionString) });
   } else if (existsSync('/var/run/docker.sock')) {
-    targets.push({ name: `EventStoreDB server (testcontainers ${ESDB_IMAGE})`, subscribes: true, open: () => openEsdbContainer() });
+    targets.push({ name: `EventStoreDB server (testcontainers ${ESDB_IMAGE})`, open: () => openEsdbContainer() });
   } else {
     skipped.push('EventStoreDB server run skipped: EVENTSTORE_CONNECTION_STRING is unset and no Docker engine answers');
   }
@@ -76,7 +72,7 @@ async function openEsdbDouble(): Promise<OpenTarget> {
 
 function openEsdb(connectionString: string): OpenTarget {
   const store = EsdbEventStore.fromConnectionString(connectionString);
-  return { store, subscribe: (from, onEvent) => store.subscribeToAll(from, onEvent), close: () => store.close() };
+  return { store, close: () => store.close() };
 }
 
 async function openEsdbContainer(): Promise<OpenTarget> {

@@ -26,6 +26,19 @@ export interface RecordedEvent extends NewEvent {
   readonly recordedAt: Date;
 }
 
+/** Handles one event; the next one is delivered only after it settles. */
+export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
+
+/** Stops a subscription; resolves once the handler is no longer running. */
+export type Unsubscribe = () => Promise<void>;
+
+export interface CatchUpOptions {
+  /** Wait before resuming after a failure. @default 250 */
+  readonly retryDelayMs?: number;
+  /** Told about each failure (lost connection or a throwing handler) before the subscription resumes. */
+  readonly onDrop?: (error: unknown) => void;
+}
+
 /** `noStream`: the stream must not exist; a number: its last revision must be exactly that; `any`: no check. */
 export type ExpectedRevision = 'noStream' | 'any' | number;
 
@@ -47,6 +60,11 @@ export interface EventStore {
   readStream(streamId: string): Promise<RecordedEvent[]>;
   /** Up to `maxCount` events of the global log after `afterPosition` (0 = from the start). */
   readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]>;
+  /**
+   * Catch-up subscription: every event after `fromPosition`, then live ones, in order, one at a time.
+   * After a failure it resumes after the last event the handler finished (a failed one comes again).
+   */
+  subscribeToAll(fromPosition: number, onEvent: EventHandler, options?: CatchUpOptions): Unsubscribe;
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');

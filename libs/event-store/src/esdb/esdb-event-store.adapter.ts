@@ -12,9 +12,9 @@ import {
 } from '@eventstore/db-client';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConcurrencyError } from '../concurrency.error';
-import type { AppendResult, EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '../event-store.port';
+import type { AppendResult, CatchUpOptions, EventHandler, EventStore, ExpectedRevision, NewEvent, RecordedEvent, Unsubscribe } from '../event-store.port';
 import { isSystemEvent, toEsdbPosition, toEventData, toPortPosition, toRecorded } from './esdb-events';
-import { type CatchUpOptions, type EventHandler, subscribeToAll, type Unsubscribe } from './esdb-subscription';
+import { subscribeToAll } from './esdb-subscription';
 
 export interface EsdbEventStoreOptions {
   /**

@@ -1,20 +1,7 @@
 import { type AllStreamSubscription, type EventStoreDBClient, excludeSystemEvents } from '@eventstore/db-client';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { RecordedEvent } from '../event-store.port';
+import type { CatchUpOptions, EventHandler, Unsubscribe } from '../event-store.port';
 import { isSystemEvent, toEsdbPosition, toPortPosition, toRecorded } from './esdb-events';
-
-/** Handles one event; the next one is delivered only after it settles. */
-export type EventHandler = (event: RecordedEvent) => Promise<void> | void;
-
-/** Stops the subscription; resolves once the handler is no longer running. */
-export type Unsubscribe = () => Promise<void>;
-
-export interface CatchUpOptions {
-  /** Wait before subscribing again after a drop. @default 250 */
-  readonly retryDelayMs?: number;
-  /** Told about each drop (lost connection or a failing handler) before the subscription resumes. */
-  readonly onDrop?: (error: unknown) => void;
-}
 
 /**
  * Delivers the global log after `fromPosition` (0 = from the start), then live events, in order, one at

@@ -1,6 +1,7 @@
 import { SqlDatabase, SqlExecutor } from '@app/platform/database/sql-database';
 import { ConcurrencyError } from '../concurrency.error';
-import { AppendResult, EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '../event-store.port';
+import { AppendResult, CatchUpOptions, EventHandler, EventStore, ExpectedRevision, NewEvent, RecordedEvent, Unsubscribe } from '../event-store.port';
+import { pollAll } from './polling-subscription';
 
 interface EventRow {
   position: number;
@@ -63,6 +64,10 @@ export class PostgresEventStore implements EventStore {
       [afterPosition, maxCount],
     );
     return rows.map(toRecorded);
+  }
+
+  subscribeToAll(fromPosition: number, onEvent: EventHandler, options?: CatchUpOptions): Unsubscribe {
+    return pollAll((after, max) => this.readAll(after, max), fromPosition, onEvent, options);
   }
 
   /** Idempotent append: a retried request with the same event ids gets the first outcome back. */
