@@ -75,7 +75,64 @@ describe.each(storageTargets().map((t) => [t.name, t] as const))('SCIM error pat
     });
   });
 
+  describe('hostile ids', () => {
+    it('keeps a provider from reaching another provider\'s user through a dashed provider id', async () => {
+      const acme = { providerId: 'acme', token: 'acme-token-0123456789abcdef' };
+      const acmeX = { providerId: 'acme-x', token: 'acme-x-token-0123456789abcdef' };
+      const { ensureProvider } = await import('../apps/scim-api/src/identity-providers/provider-bootstrap');
+      for (const p of [acme, acmeX]) await ensureProvider(server.stores, { ...p, customAttributes: [] });
+      const victimClient = new ScimClient(server.tenantUrl(acmeX.providerId), acmeX.token);
+      const attacker = new ScimClient(server.tenantUrl(acme.providerId), acme.token);
+      const victim = await victimClient.post('/Users', newUser());
+      // user-acme-x-<id> is also "user-acme-" followed by "x-<id>".
+      const forged = `x-${victim.body.id}`;
+      expectScimError(await attacker.patch(`/Users/${forged}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: 'hijacked@x.com' }] }), 404);
+      expectScimError(await attacker.delete(`/Users/${forged}`), 404);
+      expect((await victimClient.get(`/Users/${victim.body.id}`)).body.userName).toBe(victim.body.userName);
+    });
+
+    it.each(['a%00b', 'not-a-uuid', '..', '%E2%80%AE'])('answers 404 for the user id %s', async (id) => {
+      expectScimError(await alpha.get(`/Users/${id}`), 404);
+      expectScimError(await alpha.delete(`/Users/${id}`), 404);
+    });
+
+    it('answers 404 for a provider id with a NUL in it', async () => {
+      expectScimError(await scimRequest('GET', `${server.tenantUrl('a%00')}/Users`, { token: ALPHA.token }), 404);
+    });
+
+    it('answers 400, not 500, for NUL characters in values and filters, and an empty page for a huge startIndex', async () => {
+      expectScimError(await alpha.post('/Users', { ...newUser(), displayName: 'a\u0000b' }), 400, 'invalidValue');
+      const user = await alpha.post('/Users', newUser());
+      expectScimError(await alpha.patch(`/Users/${user.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: 'x\u0000' }] }), 400);
+      expectScimError(await alpha.get(`/Users?filter=${encodeURIComponent('userName eq "a\u0000"')}`), 400);
+      const far = await alpha.get('/Users?startIndex=99999999999999999999');
+      expect(far.status).toBe(200);
+      expect(far.body.Resources).toEqual([]);
+    });
+  });
+
   describe('409, 404, 412', () => {
+    it('does not let a refused create hold its userName', async () => {
+      const first = await alpha.post('/Users', newUser());
+      const userName = `bob.${randomUUID()}@example.com`;
+      expectScimError(await alpha.post('/Users', { ...newUser(), userName, externalId: first.body.externalId }), 409, 'uniqueness');
+      expect((await alpha.post('/Users', { ...newUser(), userName })).status).toBe(201);
+    });
+
+    it('never lets a create take a userName that a rename in flight has claimed', async () => {
+      for (let i = 0; i < 15; i++) {
+        const renaming = await alpha.post('/Users', newUser());
+        const userName = `contested.${randomUUID()}@example.com`;
+        const [renamed, created] = await Promise.all([
+          alpha.patch(`/Users/${renaming.body.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'userName', value: userName }] }),
+          alpha.post('/Users', { ...newUser(), userName: userName.toUpperCase() }),
+        ]);
+        expect([renamed.status, created.status].filter((s) => s < 300).length).toBe(1);
+        const holders = await alpha.get(`/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
+        expect(holders.body.totalResults).toBe(1);
+      }
+    });
+
     it('answers 409 uniqueness for a duplicate userName in any case, and for a rename onto a taken name', async () => {
       const first = await alpha.post('/Users', newUser());
       expectScimError(await alpha.post('/Users', { ...newUser(), userName: first.body.userName.toUpperCase() }), 409, 'uniqueness');

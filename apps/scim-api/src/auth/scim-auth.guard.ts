@@ -1,3 +1,4 @@
+import { isValidProviderId } from '@app/identity/identity-provider/provider-id';
 import { digestToken } from '@app/identity/identity-provider/token-digest';
 import { IdentityProviderDirectory } from '@app/read-model/store/identity-provider-directory';
 import { ScimError } from '@app/scim/errors/scim-error';
@@ -24,7 +25,7 @@ export class ScimAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ScimRequest>();
     const providerId = (request.params as Record<string, string>).providerId;
-    const provider = await this.providers.findProvider(providerId);
+    const provider = isValidProviderId(providerId) ? await this.providers.findProvider(providerId) : undefined;
     if (!provider) throw ScimError.notFound(`No identity provider "${providerId}"; check the Tenant URL`);
     const secret = bearerToken(request.headers.authorization);
     if (!secret) throw unauthorized('A bearer token is required');

@@ -16,6 +16,7 @@ const DOMAIN_ERRORS: Record<DomainErrorCode, (message: string) => ScimError> = {
   EXTERNAL_ID_TAKEN: ScimError.uniqueness,
   PROVIDER_NOT_FOUND: ScimError.notFound,
   PROVIDER_ALREADY_REGISTERED: ScimError.uniqueness,
+  PROVIDER_ID_INVALID: ScimError.invalidValue,
   TOKEN_NOT_FOUND: ScimError.notFound,
 };
 
@@ -28,6 +29,7 @@ export function toScimError(error: unknown): ScimError | undefined {
   if (error instanceof HttpException) {
     return error.getStatus() === 400 ? ScimError.invalidSyntax(error.message) : new ScimError(error.getStatus(), error.message);
   }
+  if (isDataRejectedByDatabase(error)) return ScimError.invalidValue('The request holds a value the store cannot take (such as a NUL character or an out-of-range number)');
   const status = (error as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Errors Fastify raises before routing: unparsable JSON, body too large, unsupported media type.
@@ -35,6 +37,15 @@ export function toScimError(error: unknown): ScimError | undefined {
     return status === 400 ? ScimError.invalidSyntax(detail) : new ScimError(status, detail);
   }
   return undefined;
+}
+
+/**
+ * PostgreSQL data exceptions (SQLSTATE class 22: bad characters, out-of-range numbers) that client
+ * values reached despite validation: the client's input, so a 400 rather than a 500.
+ */
+function isDataRejectedByDatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && (error as { severity?: unknown }).severity !== undefined;
 }
 
 export function sendScimError(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {

@@ -9,6 +9,7 @@ import { ScimAuthGuard } from '../auth/scim-auth.guard';
 import { ScimContext } from '../auth/scim-context.decorator';
 import type { ScimRequestContext } from '../auth/scim-request-context';
 import { parseIfMatch } from '../http/if-match';
+import { UserIdPipe } from '../http/user-id.pipe';
 import { SCIM_ROUTE_PREFIX } from '../http/resource-locations';
 import { validateEnvelope } from '../http/validate-envelope';
 import { CreateUserCommand } from './create-user/create-user.command';
@@ -55,7 +56,7 @@ export class UsersController {
   @Get('Users/:userId')
   async get(
     @ScimContext() context: ScimRequestContext,
-    @Param('userId') userId: string,
+    @Param('userId', UserIdPipe) userId: string,
     @Query() selection: Selection,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -66,7 +67,7 @@ export class UsersController {
   @Put('Users/:userId')
   async replace(
     @ScimContext() context: ScimRequestContext,
-    @Param('userId') userId: string,
+    @Param('userId', UserIdPipe) userId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -77,7 +78,7 @@ export class UsersController {
   @Patch('Users/:userId')
   async patch(
     @ScimContext() context: ScimRequestContext,
-    @Param('userId') userId: string,
+    @Param('userId', UserIdPipe) userId: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -88,7 +89,7 @@ export class UsersController {
 
   @Delete('Users/:userId')
   @HttpCode(204)
-  async delete(@ScimContext() context: ScimRequestContext, @Param('userId') userId: string, @Headers('if-match') ifMatch: string | undefined) {
+  async delete(@ScimContext() context: ScimRequestContext, @Param('userId', UserIdPipe) userId: string, @Headers('if-match') ifMatch: string | undefined) {
     await this.commands.execute(new DeleteUserCommand(context, userId, parseIfMatch(ifMatch)));
   }
 

@@ -1,5 +1,6 @@
 import { parseCustomAttributeName } from '@app/scim/schema/user-schema';
 import { DomainError } from '../shared/domain-error';
+import { isValidProviderId } from './provider-id';
 import { IdentityProviderEvent } from './identity-provider.events';
 import { evolveIdentityProvider, IdentityProviderState } from './identity-provider.state';
 
@@ -7,6 +8,9 @@ type Registered = Extract<IdentityProviderState, { status: 'registered' }>;
 
 export function decideRegister(state: IdentityProviderState, providerId: string, displayName: string): IdentityProviderEvent[] {
   if (state.status !== 'absent') throw new DomainError('PROVIDER_ALREADY_REGISTERED', `Identity provider ${providerId} exists`);
+  if (!isValidProviderId(providerId)) {
+    throw new DomainError('PROVIDER_ID_INVALID', 'A provider id is 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  }
   return [{ type: 'IdentityProviderRegistered', data: { providerId, displayName } }];
 }
 

@@ -6,6 +6,7 @@ export type DomainErrorCode =
   | 'EXTERNAL_ID_TAKEN'
   | 'PROVIDER_NOT_FOUND'
   | 'PROVIDER_ALREADY_REGISTERED'
+  | 'PROVIDER_ID_INVALID'
   | 'TOKEN_NOT_FOUND';
 
 /** A rule of the domain was broken; the code says which, and the HTTP layer picks the status. */

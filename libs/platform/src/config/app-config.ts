@@ -1,3 +1,4 @@
+import { isValidProviderId } from '@app/identity/identity-provider/provider-id';
 import { parseCustomAttributeName } from '@app/scim/schema/user-schema';
 import { isAbsolute, resolve } from 'node:path';
 
@@ -42,7 +43,6 @@ export class ConfigError extends Error {
 
 /** The documented default topic for user lifecycle events (see the AsyncAPI document). */
 const DEFAULT_TOPIC = 'traffitech.scim.user-lifecycle.v1';
-const PROVIDER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -118,7 +118,7 @@ function loadBootstrap(env: NodeJS.ProcessEnv, problems: string[]): BootstrapPro
     }
     return undefined;
   }
-  if (!PROVIDER_ID.test(providerId)) problems.push('SCIM_BOOTSTRAP_PROVIDER_ID must be 1-128 characters of letters, digits, ".", "_" or "-"');
+  if (!isValidProviderId(providerId)) problems.push('SCIM_BOOTSTRAP_PROVIDER_ID must be 1-128 characters of letters, digits, ".", "_" or "-"');
   if (token !== undefined && (token.length < 20 || /\s/.test(token))) {
     problems.push('SCIM_BOOTSTRAP_TOKEN must be at least 20 characters without spaces (use a random secret)');
   }

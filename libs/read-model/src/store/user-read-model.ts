@@ -51,7 +51,7 @@ export class UserReadModel {
     const where = query.where ? `u.provider_id = $1 AND (${query.where.sql})` : 'u.provider_id = $1';
     const params = [providerId, ...(query.where?.params ?? [])];
     const [{ total }] = await this.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM scim_users u WHERE ${where}`, params);
-    if (query.count === 0 || Number(total) === 0) return { totalResults: Number(total), rows: [] };
+    if (query.count === 0 || query.startIndex > Number(total)) return { totalResults: Number(total), rows: [] };
     const limit = params.length + 1;
     const rows = await this.db.query<Row>(
       `SELECT ${COLUMNS} FROM scim_users u WHERE ${where} ORDER BY ${query.orderBy} LIMIT $${limit} OFFSET $${limit + 1}`,

@@ -40,6 +40,8 @@ export function coerceScalar(definition: AttributeDefinition, value: unknown, pa
     case 'complex':
       throw ScimError.invalidValue(`Attribute "${path}" is complex and needs an object`);
     default:
+      // PostgreSQL text cannot hold U+0000, and no identity value needs it.
+      if (typeof value === 'string' && value.includes('\u0000')) throw ScimError.invalidValue(`Attribute "${path}" contains a NUL character`);
       if (typeof value === 'string') return value;
       throw ScimError.invalidValue(`Attribute "${path}" must be a string`);
   }

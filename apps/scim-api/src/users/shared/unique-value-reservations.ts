@@ -17,9 +17,10 @@ const IN_FLIGHT_MS = 30_000;
 
 /**
  * userName (case-insensitive) and externalId are unique per IdP, enforced on the write side by a
- * reservation stream per value appended with an expected revision. A reservation whose holder no
- * longer has the value (deleted or renamed), or whose user never appeared (a crash between reserve
- * and write), is stale and is taken over, so a crash never locks a name forever.
+ * reservation stream per value appended with an expected revision. A claim is stale, and taken
+ * over, when its holder is deleted, or wrote something after the claim without taking the value
+ * (a rename that went elsewhere), or never wrote anything for IN_FLIGHT_MS (a crash between claim
+ * and write): so a crash never locks a name forever, and a write in flight is never overtaken.
  */
 @Injectable()
 export class UniqueValueReservations {
@@ -75,10 +76,13 @@ export class UniqueValueReservations {
   }
 
   private async stillHolds(providerId: string, holder: string, kind: UniqueValueKind, value: string, claimedAt: Date): Promise<boolean> {
-    const state = foldUser((await this.events.readStream(StreamIds.user(providerId, holder))) as unknown as UserEvent[]);
-    // No stream yet: the holder's create may still be in flight.
-    if (state.status === 'absent') return Date.now() - claimedAt.getTime() < IN_FLIGHT_MS;
-    return state.status === 'present' && uniqueValueOf(kind, state.attributes) === value;
+    const recorded = await this.events.readStream(StreamIds.user(providerId, holder));
+    const state = foldUser(recorded as unknown as UserEvent[]);
+    if (state.status === 'deleted') return false;
+    if (state.status === 'present' && uniqueValueOf(kind, state.attributes) === value) return true;
+    // The holder has not (yet) written the value: its create or rename may still be in flight.
+    const wroteSince = recorded.some((e) => e.recordedAt.getTime() > claimedAt.getTime());
+    return !wroteSince && Date.now() - claimedAt.getTime() < IN_FLIGHT_MS;
   }
 
   private streamId(providerId: string, kind: UniqueValueKind, value: string): string {

@@ -1,5 +1,6 @@
 import { ConcurrencyError } from '@app/event-store/concurrency.error';
 import { EVENT_STORE, EventStore } from '@app/event-store/event-store.port';
+import { DomainError } from '@app/identity/shared/domain-error';
 import { StreamIds } from '@app/identity/shared/stream-ids';
 import { UserEvent } from '@app/identity/user/user.events';
 import { evolveUser, foldUser, UserState } from '@app/identity/user/user.state';
@@ -56,7 +57,7 @@ export class UserWriter {
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.events.readStream(streamId);
-      const state = foldUser(recorded as unknown as UserEvent[]);
+      const state = ownedBy(context.providerId, userId, foldUser(recorded as unknown as UserEvent[]));
       const revision = recorded.length === 0 ? 'noStream' : recorded[recorded.length - 1].revision;
       if (options.ifMatch !== undefined && state.status === 'present' && options.ifMatch !== revision) {
         throw ScimError.preconditionFailed(`The user is at version W/"${revision}", not W/"${options.ifMatch}"`);
@@ -65,20 +66,33 @@ export class UserWriter {
       if (decision.events.length === 0) return;
       const after = decision.events.reduce(evolveUser, state);
       const attributesOf = (s: UserState) => (s.status === 'present' ? s.attributes : undefined);
-      await this.reservations.reserve(context, userId, attributesOf(state), attributesOf(after));
+      let result;
       try {
-        const result = await this.events.appendToStream(streamId, toNewEvents(context, decision.events, decision.dropped), revision);
-        await this.reservations.release(context, userId, attributesOf(state), attributesOf(after));
-        await this.projector.waitFor(result.position);
-        // In embedded mode the relay is in this process: start publishing now rather than at its next poll.
-        this.relay?.notify();
-        return;
+        await this.reservations.reserve(context, userId, attributesOf(state), attributesOf(after));
+        result = await this.events.appendToStream(streamId, toNewEvents(context, decision.events, decision.dropped), revision);
       } catch (error) {
+        // A refused claim or a conflict means nothing was written: give back what this attempt claimed,
+        // so it blocks no name. After any other failure the write may have landed; the claim stays.
+        if (error instanceof ConcurrencyError || error instanceof DomainError) {
+          await this.reservations.release(context, userId, attributesOf(after), attributesOf(state));
+        }
         if (!(error instanceof ConcurrencyError)) throw error;
         if (options.ifMatch !== undefined) throw ScimError.preconditionFailed('The user was changed by another request');
         if (attempt >= ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        continue;
       }
+      await this.reservations.release(context, userId, attributesOf(state), attributesOf(after));
+      await this.projector.waitFor(result.position);
+      // In embedded mode the relay is in this process: start publishing now rather than at its next poll.
+      this.relay?.notify();
+      return;
     }
   }
+}
+
+/** A stream that folds to another IdP's user is no user of this IdP (defence in depth for tenant isolation). */
+function ownedBy(providerId: string, userId: string, state: UserState): UserState {
+  if (state.status === 'present' && (state.providerId !== providerId || state.userId !== userId)) return { status: 'absent' };
+  return state;
 }
