@@ -62,7 +62,7 @@ async function publishThroughput(): Promise<number> {
 async function endToEndLatency(): Promise<{ p50: number; p99: number }> {
   const topic = `bench-${randomUUID()}`;
   const token = `bench-token-${randomUUID()}`;
-  const config: AppConfig = { port: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20, kafka: { brokers, topic, partitions: 6, clientId: 'bench' } };
+  const config: AppConfig = { port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20, kafka: { brokers, topic, partitions: 6, clientId: 'bench' } };
   const stores = await openStores(config, silent);
   await ensureProvider(stores, { providerId: 'bench', token, customAttributes: [] });
   const relay = await startKafkaRelay(config.kafka!, stores, silent);

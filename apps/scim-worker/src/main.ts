@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '@app/platform/config/app-config';
 import { createLogger } from '@app/platform/logging/logger';
 import { startKafkaRelay } from '@app/integration-events/start-relay';
 import { openStores } from '@app/read-model/open-stores';
+import { startHealthServer } from './health-server';
 
 /**
  * The production worker: follows the event log, keeps the read model current and, when
@@ -19,8 +20,11 @@ async function main(): Promise<void> {
   stores.projector.start(250);
   logger.info('read-model projector running');
   const relay = config.kafka ? await startKafkaRelay(config.kafka, stores, logger) : undefined;
+  const health = await startHealthServer(stores, relay, config.host, config.workerHealthPort);
+  logger.info({ health: `http://${config.host}:${config.workerHealthPort}/health/ready` }, 'health endpoint listening');
   const stop = async () => {
     logger.info('stopping');
+    health.close();
     await relay?.stop();
     await stores.close();
     process.exit(0);

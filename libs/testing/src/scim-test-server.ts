@@ -40,6 +40,7 @@ export class ScimTestServer {
     const eventLog = target.freshEventStore ? await target.freshEventStore() : undefined;
     const config: AppConfig = {
       port: 0,
+      workerHealthPort: 0,
       host: '127.0.0.1',
       dataDir,
       databaseUrl,

@@ -26,7 +26,7 @@ export class KafkaPublisher implements IntegrationEventPublisher {
       clientId: options.clientId,
       brokers: [...options.brokers],
       connectionTimeout: 3_000,
-      requestTimeout: 10_000,
+      requestTimeout: 5_000,
       // The relay owns retries (with backoff and lag reporting); the client gives up quickly.
       retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 },
       logLevel: logLevel.NOTHING,

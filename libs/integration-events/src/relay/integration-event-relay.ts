@@ -7,11 +7,12 @@ import type { RelayCheckpoint } from './relay-checkpoint';
 const BATCH = 200;
 /** How far ahead the relay looks to report its lag in events. */
 const LAG_WINDOW = 10_000;
+const LAG_EVERY_MS = 5_000;
 const LEASE_RETRY_MS = 5_000;
 
 export interface RelayStatus {
   readonly checkpoint: number;
-  /** Events in the log not yet acknowledged by the broker (counted up to 10,000). */
+  /** User events in the log not yet acknowledged by the broker (counted up to 10,000 log entries ahead). */
   readonly lagEvents: number;
   /** Age of the oldest unpublished event. */
   readonly lagSeconds: number;
@@ -33,7 +34,9 @@ export interface RelayOptions {
 export class IntegrationEventRelay {
   private running = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  /** Ends the current sleep early: `notify` only ends an idle one, `stop` any. */
+  private wake?: { readonly idle: boolean; readonly now: () => void };
+  private lagMeasuredAt = 0;
   private status: RelayStatus = { checkpoint: 0, lagEvents: 0, lagSeconds: 0, published: 0 };
 
   constructor(
@@ -56,14 +59,14 @@ export class IntegrationEventRelay {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.wake?.now();
     await this.loop;
     await this.publisher.close();
   }
 
-  /** Wakes an idle relay: new events were just appended in this process. */
+  /** New events were just appended in this process: an idle relay starts now (a backing-off one does not). */
   notify(): void {
-    this.wake?.();
+    if (this.wake?.idle) this.wake.now();
   }
 
   /** Publishes until the log is exhausted once; for replays. Throws on the first failure. */
@@ -86,7 +89,7 @@ export class IntegrationEventRelay {
       try {
         if (!(await this.checkpoint.acquire())) {
           holding = false;
-          await this.sleep(LEASE_RETRY_MS);
+          await this.sleep(LEASE_RETRY_MS, false);
           continue;
         }
         // On taking the lease, start from the stored checkpoint: another process may have published.
@@ -96,19 +99,21 @@ export class IntegrationEventRelay {
         prepared = true;
         const next = await this.publishBatch(position);
         failures = 0;
-        if (next === position) await this.sleep(this.options.idleMs ?? 100);
+        await this.measureLag(next);
+        if (next === position) await this.sleep(this.options.idleMs ?? 100, true);
         position = next;
       } catch (error) {
         prepared = false;
         holding = false;
         failures += 1;
-        const backoff = Math.min((this.options.maxBackoffMs ?? 30_000), 250 * 2 ** Math.min(failures, 10));
-        await this.reportLag(position, error as Error);
+        const backoff = Math.min(this.options.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(failures, 10));
+        this.status = { ...this.status, lastError: (error as Error).message };
+        await this.measureLag(position, true);
         this.logger.warn(
           { err: { message: (error as Error).message }, checkpoint: position, lagEvents: this.status.lagEvents, lagSeconds: this.status.lagSeconds, retryInMs: backoff },
           'publishing to Kafka failed; retrying',
         );
-        await this.sleep(backoff);
+        await this.sleep(backoff, false);
       }
     }
   }
@@ -116,11 +121,10 @@ export class IntegrationEventRelay {
   /** One batch from `position`; returns the new checkpoint (unchanged when the log has nothing new). */
   private async publishBatch(position: number): Promise<number> {
     const batch = await this.events.readAll(position, BATCH);
-    if (batch.length === 0) {
-      this.status = { ...this.status, checkpoint: position, lagEvents: 0, lagSeconds: 0, lastError: undefined };
-      return position;
-    }
+    if (batch.length === 0) return position;
     const messages = batch.flatMap((event) => toIntegrationMessage(event) ?? []);
+    // The lease must outlive the send, so that no second process can start publishing meanwhile.
+    await this.checkpoint.renew();
     await this.publisher.publish(messages);
     const next = batch[batch.length - 1].position;
     await this.checkpoint.save(next);
@@ -128,28 +132,33 @@ export class IntegrationEventRelay {
     return next;
   }
 
-  private async reportLag(position: number, error: Error): Promise<void> {
+  /** Lag in user events and seconds, measured every few seconds (and at once after a failure). */
+  private async measureLag(position: number, now = false): Promise<void> {
+    if (!now && Date.now() - this.lagMeasuredAt < LAG_EVERY_MS) return;
+    this.lagMeasuredAt = Date.now();
     try {
-      const pending = await this.events.readAll(position, LAG_WINDOW);
+      const pending = (await this.events.readAll(position, LAG_WINDOW)).filter((e) => toIntegrationMessage(e) !== undefined);
       const oldest = pending[0]?.recordedAt;
       this.status = {
         ...this.status,
         checkpoint: position,
         lagEvents: pending.length,
         lagSeconds: oldest ? Math.round((Date.now() - oldest.getTime()) / 1000) : 0,
-        lastError: error.message,
       };
     } catch {
-      this.status = { ...this.status, lastError: error.message };
+      // The log is unreachable too: the last figures stand, the error is already reported.
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, idle: boolean): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
+      this.wake = {
+        idle,
+        now: () => {
+          clearTimeout(timer);
+          resolve();
+        },
       };
     });
   }

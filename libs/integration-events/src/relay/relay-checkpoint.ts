@@ -5,11 +5,18 @@ import { randomUUID } from 'node:crypto';
 export interface RelayCheckpoint {
   /** Takes or renews the right to publish; false while another process holds it. */
   acquire(): Promise<boolean>;
+  /** Extends the lease for a full term now (before a send); throws when it was lost. */
+  renew(): Promise<void>;
   load(): Promise<number>;
   save(position: number): Promise<void>;
 }
 
-const LEASE_SECONDS = 15;
+/**
+ * Longer than the publisher's worst-case send (3 tries of a 5 s request, plus connecting), so a lease
+ * never lapses mid-send; short enough that a crashed holder's successor takes over within 30 s.
+ */
+const LEASE_SECONDS = 30;
+const RENEW_AFTER_MS = 10_000;
 
 /**
  * A checkpoint row with a lease, so that two workers on one database never publish at once (which
@@ -17,7 +24,7 @@ const LEASE_SECONDS = 15;
  */
 export class SqlRelayCheckpoint implements RelayCheckpoint {
   private readonly owner = randomUUID();
-  /** Renew well before the lease runs out, not on every poll. */
+  /** Renew well before the lease runs out, not on every idle poll. */
   private heldUntil = 0;
 
   constructor(
@@ -33,8 +40,13 @@ export class SqlRelayCheckpoint implements RelayCheckpoint {
        WHERE name = $1 AND (owner IS NULL OR owner = $2 OR lease_until < now()) RETURNING name`,
       [this.name, this.owner, LEASE_SECONDS],
     );
-    this.heldUntil = rows.length > 0 ? Date.now() + (LEASE_SECONDS - 5) * 1000 : 0;
+    this.heldUntil = rows.length > 0 ? Date.now() + RENEW_AFTER_MS : 0;
     return rows.length > 0;
+  }
+
+  async renew(): Promise<void> {
+    this.heldUntil = 0;
+    if (!(await this.acquire())) throw new Error(`Relay lease on "${this.name}" is held by another process`);
   }
 
   async load(): Promise<number> {
@@ -62,6 +74,8 @@ export class InMemoryRelayCheckpoint implements RelayCheckpoint {
   async acquire(): Promise<boolean> {
     return true;
   }
+
+  async renew(): Promise<void> {}
 
   async load(): Promise<number> {
     return this.position;

@@ -19,6 +19,8 @@ export interface KafkaConfig {
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
+  /** scim-worker's health endpoint (it serves no SCIM). */
+  readonly workerHealthPort: number;
   /** Embedded PGlite data directory, used when no databaseUrl is set. */
   readonly dataDir: string;
   readonly databaseUrl?: string;
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     return value;
   };
   const port = int('PORT', 3000, 0, 65535);
+  const workerHealthPort = int('WORKER_HEALTH_PORT', 3001, 0, 65535);
   const maxResults = int('SCIM_MAX_RESULTS', 200, 1, 10_000);
   const bodyLimitBytes = int('SCIM_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576);
 
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = env.DATA_DIR || './data';
   return {
     port,
+    workerHealthPort,
     host: env.HOST || '127.0.0.1',
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
     databaseUrl,

@@ -2,6 +2,7 @@ import type { EventStore, RecordedEvent } from '@app/event-store/event-store.por
 import { IDENTITY_PROVIDER_EVENT_TYPES } from '@app/identity/identity-provider/identity-provider.events';
 import { USER_EVENT_TYPES } from '@app/identity/user/user.events';
 import type { SqlDatabase, SqlExecutor } from '@app/platform/database/sql-database';
+import { ScimError } from '@app/scim/errors/scim-error';
 import type { Logger } from 'pino';
 import { projectIdentityProviderEvent } from './identity-provider.projection';
 import { projectUserEvent } from './scim-user.projection';
@@ -40,7 +41,9 @@ export class ReadModelProjector {
   async waitFor(position: number, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.projected < position) {
-      if (Date.now() > deadline) throw new Error(`Read model did not reach position ${position} in ${timeoutMs} ms`);
+      if (Date.now() > deadline) {
+        throw new ScimError(503, `The change is stored, but the read model did not reach it within ${timeoutMs} ms; read it again shortly`);
+      }
       await (this.running ?? this.catchUp());
     }
   }
