@@ -18,14 +18,17 @@ describe('loadConfig', () => {
   it('has defaults for everything', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
+      workerHealthPort: 3001,
       host: '127.0.0.1',
       dataDir: resolve('./data'),
       databaseUrl: undefined,
+      eventStoreConnectionString: undefined,
       publicBaseUrl: undefined,
       bootstrap: undefined,
       logLevel: 'info',
       maxResults: 200,
       bodyLimitBytes: 1_048_576,
+      kafka: undefined,
     });
   });
 
@@ -47,12 +50,21 @@ describe('loadConfig', () => {
         SCIM_BOOTSTRAP_PROVIDER_ID: 'entra-contoso',
         SCIM_BOOTSTRAP_TOKEN: TOKEN,
         SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: ` ${CUSTOM}:JobCode , ,${CUSTOM}:CostCode`,
+        WORKER_HEALTH_PORT: '9101',
+        EVENTSTORE_CONNECTION_STRING: 'esdb://esdb:2113?tls=false',
+        KAFKA_BROKERS: 'k1:9092, k2:9092',
+        KAFKA_TOPIC: 'users.v1',
+        KAFKA_TOPIC_PARTITIONS: '12',
+        KAFKA_CLIENT_ID: 'scim-prod',
       }),
     ).toEqual({
       port: 8080,
+      workerHealthPort: 9101,
       host: '0.0.0.0',
       dataDir: '/var/lib/scim',
       databaseUrl: 'postgresql://scim@db:5432/scim',
+      eventStoreConnectionString: 'esdb://esdb:2113?tls=false',
+      kafka: { brokers: ['k1:9092', 'k2:9092'], topic: 'users.v1', partitions: 12, clientId: 'scim-prod' },
       publicBaseUrl: 'https://scim.example.com',
       bootstrap: { providerId: 'entra-contoso', token: TOKEN, customAttributes: [`${CUSTOM}:JobCode`, `${CUSTOM}:CostCode`] },
       logLevel: 'debug',
@@ -71,6 +83,10 @@ describe('loadConfig', () => {
 
   it.each<[string, NodeJS.ProcessEnv, string]>([
     ['PORT not a number', { PORT: 'http' }, 'PORT must be an integer from 0 to 65535, got "http"'],
+    ['EVENTSTORE_CONNECTION_STRING not esdb', { EVENTSTORE_CONNECTION_STRING: 'http://esdb:2113' }, 'EVENTSTORE_CONNECTION_STRING must be an esdb:// or esdb+discover:// connection string'],
+    ['a broker without a port', { KAFKA_BROKERS: 'kafka' }, 'KAFKA_BROKERS: "kafka" is not host:port'],
+    ['a bad topic name', { KAFKA_BROKERS: 'k:9092', KAFKA_TOPIC: 'no spaces' }, 'KAFKA_TOPIC must be 1-249 characters of letters, digits, ".", "_" or "-"'],
+    ['zero partitions', { KAFKA_BROKERS: 'k:9092', KAFKA_TOPIC_PARTITIONS: '0' }, 'KAFKA_TOPIC_PARTITIONS must be an integer from 1 to 1000, got "0"'],
     ['PORT too large', { PORT: '65536' }, 'PORT must be an integer from 0 to 65535, got "65536"'],
     ['PORT negative', { PORT: '-1' }, 'PORT must be an integer from 0 to 65535, got "-1"'],
     ['PORT fractional', { PORT: '80.5' }, 'PORT must be an integer from 0 to 65535, got "80.5"'],
