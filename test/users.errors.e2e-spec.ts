@@ -53,9 +53,16 @@ describe.each(storageTargets().map((t) => [t.name, t] as const))('SCIM error pat
       expectScimError(await scimRequest('GET', `${server.tenantUrl(off.providerId)}/Users`, { token: 'nope-0123456789abcdefgh' }), 401);
     });
 
-    it('never writes the bearer token to the log', async () => {
-      await alpha.get('/Users');
-      expect(server.logLines.join('\n')).not.toContain(ALPHA.token);
+    it('logs each request as JSON, without the bearer token or the user record', async () => {
+      const user = newUser();
+      await alpha.post('/Users', user);
+      await alpha.get(`/Users?filter=${encodeURIComponent(`userName eq "${user.userName}"`)}`);
+      const logged = server.logLines.join('\n');
+      expect(logged).not.toContain(ALPHA.token);
+      expect(logged).not.toContain(user.userName);
+      expect(logged).not.toContain(user.externalId);
+      const lines = server.logLines.map((l) => JSON.parse(l));
+      expect(lines).toContainEqual(expect.objectContaining({ msg: 'request completed', method: 'POST', status: 201 }));
     });
   });
 
