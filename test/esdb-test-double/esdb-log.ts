@@ -113,7 +113,8 @@ export class EsdbLog {
     const same = proposed.every((event, i) => stream[start + i]?.id === event.id);
     // Partly matching ids are "corrupted idempotency", which the server answers as a wrong expected version.
     if (!same || proposed.length === 0) return { kind: 'wrongExpectedVersion', current };
-    return { kind: 'success', revision: stream[start + proposed.length - 1].revision, position: stream[start].position };
+    // Like the server: a repeated write answers with its last event's position.
+    return { kind: 'success', revision: stream[start + proposed.length - 1].revision, position: stream[start + proposed.length - 1].position };
   }
 
   private write(streamName: string, current: number, proposed: readonly ProposedEvent[]): { outcome: AppendOutcome; stored: StoredEvent[] } {
@@ -128,7 +129,8 @@ export class EsdbLog {
     stream.push(...stored);
     this.all.push(...stored);
     for (const event of stored) for (const listener of this.listeners) listener(event);
-    const outcome: AppendOutcome = { kind: 'success', revision: current + stored.length, position: stored[0]?.position ?? this.nextPosition };
+    // The server acknowledges a write with the commit position of its last event.
+    const outcome: AppendOutcome = { kind: 'success', revision: current + stored.length, position: stored[stored.length - 1]?.position ?? this.nextPosition };
     return { outcome, stored };
   }
 }

@@ -13,6 +13,8 @@ import { PostgresEventStore } from '@app/event-store/postgres/postgres-event-sto
 /** One adapter the contract suite runs on. */
 export interface ContractTarget {
   readonly name: string;
+  /** Whether the store starts empty (everything but a server named by EVENTSTORE_CONNECTION_STRING). */
+  readonly fresh: boolean;
   open(): Promise<OpenTarget>;
 }
 
@@ -29,16 +31,16 @@ export const ESDB_IMAGE = 'eventstore/eventstore:24.10';
  * else from testcontainers where a Docker engine is, else none, with `skipped` saying why.
  */
 export function contractTargets(): { targets: ContractTarget[]; skipped: string[] } {
-  const targets: ContractTarget[] = [{ name: 'PGlite (embedded, in memory)', open: () => openPglite() }];
+  const targets: ContractTarget[] = [{ name: 'PGlite (embedded, in memory)', fresh: true, open: () => openPglite() }];
   const skipped: string[] = [];
   const freshDatabase = storageTargets().find((t) => t.name === 'postgresql')?.freshDatabase;
-  if (freshDatabase) targets.push({ name: 'PostgreSQL server (fresh database from TEST_DATABASE_URL)', open: () => openPostgres(freshDatabase) });
-  targets.push({ name: 'EventStoreDB test double (in-process gRPC, not EventStoreDB)', open: () => openEsdbDouble() });
+  if (freshDatabase) targets.push({ name: 'PostgreSQL server (fresh database from TEST_DATABASE_URL)', fresh: true, open: () => openPostgres(freshDatabase) });
+  targets.push({ name: 'EventStoreDB test double (in-process gRPC, not EventStoreDB)', fresh: true, open: () => openEsdbDouble() });
   const connectionString = process.env.EVENTSTORE_CONNECTION_STRING;
   if (connectionString) {
-    targets.push({ name: 'EventStoreDB server (EVENTSTORE_CONNECTION_STRING)', open: async () => openEsdb(connectionString) });
+    targets.push({ name: 'EventStoreDB server (EVENTSTORE_CONNECTION_STRING)', fresh: false, open: async () => openEsdb(connectionString) });
   } else if (existsSync('/var/run/docker.sock')) {
-    targets.push({ name: `EventStoreDB server (testcontainers ${ESDB_IMAGE})`, open: () => openEsdbContainer() });
+    targets.push({ name: `EventStoreDB server (testcontainers ${ESDB_IMAGE})`, fresh: true, open: () => openEsdbContainer() });
   } else {
     skipped.push('EventStoreDB server run skipped: EVENTSTORE_CONNECTION_STRING is unset and no Docker engine answers');
   }

@@ -21,10 +21,14 @@ const newStreamId = (label: string): string => `contract-${label}-${randomUUID()
 
 describe.each(targets)('EventStore contract on $name', (target) => {
   let opened: OpenTarget;
+  /** The first event this suite appended, before any other: on a fresh store, the first of the log. */
+  let firstAppended: NewEvent;
   const store = () => opened.store;
 
   beforeAll(async () => {
     opened = await target.open();
+    firstAppended = newEvent();
+    await opened.store.appendToStream(newStreamId('first'), [firstAppended], 'noStream');
   }, 180_000);
   afterAll(async () => opened?.close());
 
@@ -78,7 +82,6 @@ describe.each(targets)('EventStore contract on $name', (target) => {
       await store().appendToStream(streamId, [newEvent()], 3);
       await expect(store().appendToStream(streamId, single, 'noStream')).resolves.toEqual(first);
       await expect(store().appendToStream(streamId, batch, 0)).resolves.toEqual(second);
-      await expect(store().appendToStream(streamId, batch, 'any')).resolves.toEqual(second);
       expect((await store().readStream(streamId)).map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
     });
 
@@ -147,6 +150,8 @@ describe.each(targets)('EventStore contract on $name', (target) => {
     it('reads the log from the start when asked for position 0', async () => {
       const [first] = await store().readAll(0, 1);
       expect(first.position).toBeGreaterThan(0);
+      // A server given by EVENTSTORE_CONNECTION_STRING may hold older events; every other target starts empty.
+      if (target.fresh) expect(first.id).toBe(firstAppended.id);
       expect(await store().readAll(first.position, 1)).not.toContainEqual(first);
     });
 

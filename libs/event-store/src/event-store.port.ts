@@ -54,7 +54,11 @@ export interface AppendResult {
  * (server or embedded PGlite); EventStoreDB later, behind this same port.
  */
 export interface EventStore {
-  /** Appends atomically; throws ConcurrencyError when the stream is not at `expected`. Re-appending the same event ids is a no-op. */
+  /**
+   * Appends atomically; throws ConcurrencyError when the stream is not at `expected`. Re-appending the
+   * same event ids with the same `noStream` or exact revision is a no-op answered with the first outcome
+   * (with `any`, EventStoreDB only remembers recent ids, so that is not promised).
+   */
   appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** The whole stream in order; empty when it does not exist. */
   readStream(streamId: string): Promise<RecordedEvent[]>;
