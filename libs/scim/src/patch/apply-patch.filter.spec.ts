@@ -58,8 +58,13 @@ describe('applyPatch: upsert when no value matches (Entra quirk, entra-id.md §2
     expect(changes).toHaveLength(1);
   });
 
-  it('creates a single-valued complex attribute that is absent', () => {
+  // Only filters that name a kind of element (type, primary) create one; others keep RFC 7644's noTarget.
+  it.each([
+    ['a filter on a value', 'emails[value eq "nobody@x"].primary', true],
+    ['a filter on a complex attribute\'s sub-attribute', 'name[givenName eq "B"].familyName', 'J'],
+    ['a filter with a non-eq operator', 'emails[type co "zzz"].value', 'a@x'],
+  ])('answers noTarget for %s that matches nothing', (_what, path, value) => {
     const { name: _n, ...noName } = user;
-    expect(patch([{ op: 'replace', path: 'name[givenName eq "B"].familyName', value: 'J' }], noName).attributes.name).toEqual({ givenName: 'B', familyName: 'J' });
+    expect(() => patch([{ op: 'replace', path, value }], noName)).toThrow(expect.objectContaining({ scimType: 'noTarget', status: 400 }));
   });
 });

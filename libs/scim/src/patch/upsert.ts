@@ -33,13 +33,26 @@ function literalFor(sub: AttributeDefinition, literal: FilterValue): unknown {
   }
 }
 
+/** Sub-attributes that say which kind of element a filter means (`type eq "work"`, `primary eq "True"`). */
+const KIND_SELECTORS = new Set(['type', 'primary']);
+
+/** Whether the filter is only `eq` comparisons on kind selectors joined by `and`: the filters Entra upserts with. */
+function selectsByKind(filter: Filter): boolean {
+  if (filter.kind === 'and') return selectsByKind(filter.left) && selectsByKind(filter.right);
+  return filter.kind === 'compare' && filter.op === 'eq' && !filter.path.subAttribute && KIND_SELECTORS.has(filter.path.attribute.toLowerCase());
+}
+
 /**
- * Entra quirk (entra-id.md §2.5): add/replace on `attr[filter]` or `attr[filter].sub` with no matching
- * element creates one from the filter instead of failing with noTarget as RFC 7644 §3.5.2.3 says. The
- * new element must match the filter, so later operations with the same filter land in it.
- * @throws ScimError noTarget when no element built from the filter can match it.
+ * Entra quirk (entra-id.md §2.5): add/replace on `attr[type eq "X"]` or `attr[type eq "X"].sub` with no
+ * matching element creates one from the filter, where RFC 7644 §3.5.2.3 says noTarget. Only filters
+ * that name a kind of element (type, primary) create one; a filter on values (`value eq "x"`) keeps
+ * the RFC's noTarget. The new element matches the filter, so later operations with it land in it.
+ * @throws ScimError noTarget when the filter names no kind of element, or no element built from it can match it.
  */
 export function createElement(target: AttributeTarget, update: (element: unknown) => unknown): unknown {
+  if (target.filter && !selectsByKind(target.filter)) {
+    throw ScimError.noTarget(`No value of "${target.name}" matches the filter`);
+  }
   const created = update(upsertTemplate(target.filter, target.definition));
   if (target.filter && !evaluateFilter(target.filter, created, target.definition)) {
     throw ScimError.noTarget(`No value of "${target.name}" matches the filter, and none can be created from it`);
