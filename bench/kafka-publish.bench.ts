@@ -5,7 +5,7 @@ import { KafkaPublisher } from '@app/integration-events/kafka/kafka-publisher.ad
 import { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
 import { InMemoryRelayCheckpoint } from '@app/integration-events/relay/relay-checkpoint';
 import { startKafkaRelay } from '@app/integration-events/start-relay';
-import type { AppConfig } from '@app/platform/config/app-config';
+import { AppConfig, loadConfig } from '@app/platform/config/app-config';
 import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores, Stores } from '@app/read-model/open-stores';
@@ -62,7 +62,7 @@ async function publishThroughput(): Promise<number> {
 async function endToEndLatency(): Promise<{ p50: number; p99: number }> {
   const topic = `bench-${randomUUID()}`;
   const token = `bench-token-${randomUUID()}`;
-  const config: AppConfig = { port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20, kafka: { brokers, topic, partitions: 6, clientId: 'bench' } };
+  const config: AppConfig = { ...loadConfig({}), port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20, kafka: { brokers, topic, partitions: 6, clientId: 'bench', maxMessageBytes: 1_000_000 } };
   const stores = await openStores(config, silent);
   await ensureProvider(stores, { providerId: 'bench', token, customAttributes: [] });
   const relay = await startKafkaRelay(config.kafka!, stores, silent);

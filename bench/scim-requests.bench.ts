@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { AppConfig } from '@app/platform/config/app-config';
+import { AppConfig, loadConfig } from '@app/platform/config/app-config';
 import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
@@ -48,7 +48,7 @@ async function load(count: number, request: (i: number) => Promise<Response>): P
 
 async function round(): Promise<Record<string, { rate: number; p50: number; p99: number }>> {
   const token = `bench-token-${randomUUID()}`;
-  const config: AppConfig = { port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20 };
+  const config: AppConfig = { ...loadConfig({}), port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20 };
   const stores = await openStores(config, silent);
   await ensureProvider(stores, { providerId: 'bench', token, customAttributes: [] });
   const app = await createScimApp(config, silent, stores);

@@ -35,7 +35,7 @@ const validators = new Map(
     }),
 );
 
-const kafkaConfig = (topic: string) => ({ brokers: brokers!, topic, partitions: 3, clientId: 'scim-tests' });
+const kafkaConfig = (topic: string) => ({ brokers: brokers!, topic, partitions: 3, clientId: 'scim-tests', maxMessageBytes: 1_000_000 });
 const ceIds = (messages: ReadMessage[]) => new Set(messages.map((m) => m.headers.ce_id));
 
 /** The user events of the log, in log order: what the topic must hold. */

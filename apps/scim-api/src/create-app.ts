@@ -6,8 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { ScimError } from '@app/scim/errors/scim-error';
 import { SCIM_CONTENT_TYPE } from './http/scim-exception.filter';
+import { acceptScimJsonBodies } from './http/scim-json-body';
 
 /**
  * Builds the HTTP app exactly as main.ts serves it (the e2e tests use this too), on Fastify as
@@ -37,16 +37,7 @@ export async function createScimApp(
 
 function configureApp(app: NestFastifyApplication, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
-  // Only JSON media types are SCIM bodies; anything else is a 415, not a 400 about its content.
-  fastify.removeAllContentTypeParsers();
-  // Entra sends bodies as application/scim+json; charset=utf-8, which Fastify's JSON parser does not take by default.
-  fastify.addContentTypeParser(/^application\/([\w.+-]+\+)?json/i, { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, body === '' ? undefined : JSON.parse(body as string));
-    } catch {
-      done(ScimError.invalidSyntax('The request body is not valid JSON'), undefined);
-    }
-  });
+  acceptScimJsonBodies(fastify);
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/scim/')) reply.header('Content-Type', SCIM_CONTENT_TYPE);
     return payload;

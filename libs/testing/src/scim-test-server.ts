@@ -3,7 +3,7 @@ import { createScimApp } from '../../../apps/scim-api/src/create-app';
 import { ensureProvider } from '../../../apps/scim-api/src/identity-providers/provider-bootstrap';
 import { startKafkaRelay } from '@app/integration-events/start-relay';
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
-import { AppConfig, KafkaConfig } from '@app/platform/config/app-config';
+import { AppConfig, KafkaConfig, loadConfig } from '@app/platform/config/app-config';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores, Stores } from '@app/read-model/open-stores';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -34,11 +34,18 @@ export class ScimTestServer {
     private readonly eventLog?: { stop(): Promise<void> },
   ) {}
 
-  static async start(target: StorageTarget, providers: readonly TestProvider[] = [], kafka?: KafkaConfig): Promise<ScimTestServer> {
+  /** `overrides` change the configuration the way environment variables would (limits, timeouts, rates). */
+  static async start(
+    target: StorageTarget,
+    providers: readonly TestProvider[] = [],
+    kafka?: KafkaConfig,
+    overrides: Partial<AppConfig> = {},
+  ): Promise<ScimTestServer> {
     const databaseUrl = target.freshDatabase ? await target.freshDatabase() : undefined;
     const dataDir = databaseUrl ? ':memory:' : mkdtempSync(join(tmpdir(), 'scim-test-'));
     const eventLog = target.freshEventStore ? await target.freshEventStore() : undefined;
     const config: AppConfig = {
+      ...loadConfig({}),
       port: 0,
       workerHealthPort: 0,
       host: '127.0.0.1',
@@ -49,6 +56,7 @@ export class ScimTestServer {
       maxResults: 50,
       bodyLimitBytes: 1_048_576,
       kafka,
+      ...overrides,
     };
     const server = new ScimTestServer(config, eventLog);
     await server.open();

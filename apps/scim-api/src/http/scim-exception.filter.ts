@@ -1,5 +1,6 @@
 import { ConcurrencyError } from '@app/event-store/concurrency.error';
 import { DomainError, DomainErrorCode } from '@app/identity/shared/domain-error';
+import { DatabaseUnavailableError } from '@app/platform/database/database-unavailable.error';
 import { ScimError } from '@app/scim/errors/scim-error';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -25,6 +26,9 @@ export function toScimError(error: unknown): ScimError | undefined {
   if (error instanceof ScimError) return error;
   if (error instanceof DomainError) return DOMAIN_ERRORS[error.code](error.message);
   if (error instanceof ConcurrencyError) return new ScimError(409, 'The user is being changed by other requests; retry');
+  if (error instanceof DatabaseUnavailableError) {
+    return ScimError.serviceUnavailable('The database is unavailable or did not answer in time; retry later', error.retryAfterSeconds);
+  }
   // Nest hands errors raised before routing (unparsable bodies, unknown routes) over as HttpExceptions.
   if (error instanceof HttpException) {
     return error.getStatus() === 400 ? ScimError.invalidSyntax(error.message) : new ScimError(error.getStatus(), error.message);
@@ -52,6 +56,7 @@ export function sendScimError(error: unknown, request: FastifyRequest, reply: Fa
   const scimError = toScimError(error);
   if (!scimError) logger.error({ err: error, requestId: request.id, url: request.url.split('?')[0] }, 'unhandled error');
   const body = (scimError ?? new ScimError(500, 'Internal server error; the request id is ' + String(request.id))).toJSON();
+  if (scimError?.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(scimError.retryAfterSeconds));
   void reply.status(Number(body.status)).header('Content-Type', SCIM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 

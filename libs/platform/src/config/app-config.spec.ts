@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_SCIM_LIMITS, INDEXED_STRING_LENGTH_CEILING } from '@app/scim/limits/scim-limits';
 import { ConfigError, loadConfig } from './app-config';
 
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
@@ -29,6 +30,10 @@ describe('loadConfig', () => {
       maxResults: 200,
       bodyLimitBytes: 1_048_576,
       kafka: undefined,
+      limits: DEFAULT_SCIM_LIMITS,
+      http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, trustProxy: false },
+      rateLimits: { perTokenPerSecond: 100, perProviderPerSecond: 200, burstSeconds: 2, maxInFlightPerProvider: 16 },
+      database: { timeoutMs: 5000, poolSize: 10 },
     });
   });
 
@@ -56,6 +61,28 @@ describe('loadConfig', () => {
         KAFKA_TOPIC: 'users.v1',
         KAFKA_TOPIC_PARTITIONS: '12',
         KAFKA_CLIENT_ID: 'scim-prod',
+        KAFKA_MAX_MESSAGE_BYTES: '500000',
+        SCIM_MAX_STRING_LENGTH: '100',
+        SCIM_MAX_INDEXED_STRING_LENGTH: '64',
+        SCIM_MAX_RESOURCE_BYTES: '4096',
+        SCIM_MAX_MULTI_VALUED_ELEMENTS: '5',
+        SCIM_MAX_PATCH_OPERATIONS: '7',
+        SCIM_MAX_FILTER_LENGTH: '300',
+        SCIM_MAX_FILTER_NODES: '9',
+        SCIM_MAX_FILTER_DEPTH: '3',
+        SCIM_MAX_JSON_DEPTH: '8',
+        SCIM_MAX_RESPONSE_BYTES: '100000',
+        HTTP_REQUEST_TIMEOUT_MS: '2000',
+        HTTP_HEADERS_TIMEOUT_MS: '1500',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '3000',
+        HTTP_MAX_CONNECTIONS: '50',
+        TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+        RATE_LIMIT_PER_TOKEN: '0',
+        RATE_LIMIT_PER_IDP: '30',
+        RATE_LIMIT_BURST_SECONDS: '5',
+        SCIM_MAX_IN_FLIGHT_PER_IDP: '4',
+        DATABASE_TIMEOUT_MS: '1500',
+        DATABASE_POOL_SIZE: '3',
       }),
     ).toEqual({
       port: 8080,
@@ -64,13 +91,35 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/scim',
       databaseUrl: 'postgresql://scim@db:5432/scim',
       eventStoreConnectionString: 'esdb://esdb:2113?tls=false',
-      kafka: { brokers: ['k1:9092', 'k2:9092'], topic: 'users.v1', partitions: 12, clientId: 'scim-prod' },
+      kafka: { brokers: ['k1:9092', 'k2:9092'], topic: 'users.v1', partitions: 12, clientId: 'scim-prod', maxMessageBytes: 500_000 },
       publicBaseUrl: 'https://scim.example.com',
       bootstrap: { providerId: 'entra-contoso', token: TOKEN, customAttributes: [`${CUSTOM}:JobCode`, `${CUSTOM}:CostCode`] },
       logLevel: 'debug',
       maxResults: 1000,
       bodyLimitBytes: 2048,
+      limits: {
+        maxStringLength: 100,
+        maxIndexedStringLength: 64,
+        maxResourceBytes: 4096,
+        maxMultiValuedElements: 5,
+        maxPatchOperations: 7,
+        maxFilterLength: 300,
+        maxFilterNodes: 9,
+        maxFilterDepth: 3,
+        maxJsonDepth: 8,
+        maxResponseBytes: 100_000,
+      },
+      http: { requestTimeoutMs: 2000, headersTimeoutMs: 1500, keepAliveTimeoutMs: 3000, maxConnections: 50, trustProxy: '10.0.0.0/8,127.0.0.1' },
+      rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 30, burstSeconds: 5, maxInFlightPerProvider: 4 },
+      database: { timeoutMs: 1500, poolSize: 3 },
     });
+  });
+
+  it('keeps indexed values under the btree row limit and names bad proxy settings', () => {
+    expect(problemsOf({ SCIM_MAX_INDEXED_STRING_LENGTH: '2000' })).toEqual([`SCIM_MAX_INDEXED_STRING_LENGTH must be an integer from 16 to ${INDEXED_STRING_LENGTH_CEILING}, got "2000"`]);
+    expect(problemsOf({ TRUST_PROXY: 'everyone' })).toEqual(['TRUST_PROXY must be true, false, a hop count, or comma-separated proxy addresses or CIDRs']);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
   });
 
   it('resolves a relative DATA_DIR against the working directory', () => {

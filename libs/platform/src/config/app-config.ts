@@ -1,4 +1,5 @@
 import { isValidProviderId } from '@app/identity/identity-provider/provider-id';
+import { DEFAULT_SCIM_LIMITS, INDEXED_STRING_LENGTH_CEILING, ScimLimits } from '@app/scim/limits/scim-limits';
 import { parseCustomAttributeName } from '@app/scim/schema/user-schema';
 import { isAbsolute, resolve } from 'node:path';
 
@@ -13,6 +14,36 @@ export interface KafkaConfig {
   readonly topic: string;
   readonly partitions: number;
   readonly clientId: string;
+  /** Largest message the relay sends as is; a larger event goes out as a compact notification. */
+  readonly maxMessageBytes: number;
+}
+
+/** Timeouts and caps of the HTTP server itself. */
+export interface HttpConfig {
+  /** Whole request, headers and body included, from the first byte. */
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections at once; more are refused at the socket. */
+  readonly maxConnections: number;
+  /** Fastify's trustProxy: false (default), true, a hop count, or addresses/CIDRs of trusted proxies. */
+  readonly trustProxy: boolean | number | string;
+}
+
+/** Per-token and per-IdP request rates (token buckets holding `burstSeconds` of the rate); 0 turns one off. */
+export interface RateLimitConfig {
+  readonly perTokenPerSecond: number;
+  readonly perProviderPerSecond: number;
+  readonly burstSeconds: number;
+  /** SCIM requests of one IdP being served at once; more answer 429. */
+  readonly maxInFlightPerProvider: number;
+}
+
+/** How long the service waits on PostgreSQL before it answers 503. */
+export interface DatabaseConfig {
+  /** Connect, statement, lock and client-side query timeout. */
+  readonly timeoutMs: number;
+  readonly poolSize: number;
 }
 
 /** Everything the service reads from its environment, validated once at start. */
@@ -34,6 +65,10 @@ export interface AppConfig {
   readonly bodyLimitBytes: number;
   /** Publishing to Kafka is on when KAFKA_BROKERS is set. */
   readonly kafka?: KafkaConfig;
+  readonly limits: ScimLimits;
+  readonly http: HttpConfig;
+  readonly rateLimits: RateLimitConfig;
+  readonly database: DatabaseConfig;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +109,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const bootstrap = loadBootstrap(env, problems);
   const kafka = loadKafka(env, problems, int);
+  const limits = loadLimits(int);
+  const http: HttpConfig = {
+    requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000),
+    keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, 600_000),
+    maxConnections: int('HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY, problems),
+  };
+  const rateLimits: RateLimitConfig = {
+    perTokenPerSecond: int('RATE_LIMIT_PER_TOKEN', 100, 0, 1_000_000),
+    perProviderPerSecond: int('RATE_LIMIT_PER_IDP', 200, 0, 1_000_000),
+    burstSeconds: int('RATE_LIMIT_BURST_SECONDS', 2, 1, 3600),
+    maxInFlightPerProvider: int('SCIM_MAX_IN_FLIGHT_PER_IDP', 16, 0, 100_000),
+  };
+  const database: DatabaseConfig = {
+    timeoutMs: int('DATABASE_TIMEOUT_MS', 5000, 100, 600_000),
+    poolSize: int('DATABASE_POOL_SIZE', 10, 1, 1000),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
   return {
@@ -89,7 +142,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxResults,
     bodyLimitBytes,
     kafka,
+    limits,
+    http,
+    rateLimits,
+    database,
   };
+}
+
+function loadLimits(int: (name: string, fallback: number, min: number, max: number) => number): ScimLimits {
+  const d = DEFAULT_SCIM_LIMITS;
+  return {
+    maxStringLength: int('SCIM_MAX_STRING_LENGTH', d.maxStringLength, 16, 1_048_576),
+    maxIndexedStringLength: int('SCIM_MAX_INDEXED_STRING_LENGTH', d.maxIndexedStringLength, 16, INDEXED_STRING_LENGTH_CEILING),
+    maxResourceBytes: int('SCIM_MAX_RESOURCE_BYTES', d.maxResourceBytes, 1024, 16 * 1_048_576),
+    maxMultiValuedElements: int('SCIM_MAX_MULTI_VALUED_ELEMENTS', d.maxMultiValuedElements, 1, 100_000),
+    maxPatchOperations: int('SCIM_MAX_PATCH_OPERATIONS', d.maxPatchOperations, 1, 100_000),
+    maxFilterLength: int('SCIM_MAX_FILTER_LENGTH', d.maxFilterLength, 64, 1_048_576),
+    maxFilterNodes: int('SCIM_MAX_FILTER_NODES', d.maxFilterNodes, 1, 100_000),
+    maxFilterDepth: int('SCIM_MAX_FILTER_DEPTH', d.maxFilterDepth, 1, 1000),
+    maxJsonDepth: int('SCIM_MAX_JSON_DEPTH', d.maxJsonDepth, 4, 1000),
+    maxResponseBytes: int('SCIM_MAX_RESPONSE_BYTES', d.maxResponseBytes, 65_536, 1 << 30),
+  };
+}
+
+/** TRUST_PROXY: unset or "false" trusts no proxy; "true", a hop count, or comma-separated addresses/CIDRs. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (/^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/.test(value)) return value.replace(/\s+/g, '');
+  problems.push('TRUST_PROXY must be true, false, a hop count, or comma-separated proxy addresses or CIDRs');
+  return false;
 }
 
 const BROKER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
@@ -106,7 +190,8 @@ function loadKafka(
   for (const broker of brokers) if (!BROKER.test(broker)) problems.push(`KAFKA_BROKERS: "${broker}" is not host:port`);
   const topic = env.KAFKA_TOPIC || DEFAULT_TOPIC;
   if (!TOPIC.test(topic)) problems.push('KAFKA_TOPIC must be 1-249 characters of letters, digits, ".", "_" or "-"');
-  return { brokers, topic, partitions, clientId: env.KAFKA_CLIENT_ID || 'traffitech-scim-ingress' };
+  const maxMessageBytes = int('KAFKA_MAX_MESSAGE_BYTES', 1_000_000, 1024, 100 * 1_048_576);
+  return { brokers, topic, partitions, clientId: env.KAFKA_CLIENT_ID || 'traffitech-scim-ingress', maxMessageBytes };
 }
 
 function loadBootstrap(env: NodeJS.ProcessEnv, problems: string[]): BootstrapProvider | undefined {

@@ -19,6 +19,8 @@ export class ScimError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly scimType?: ScimType,
+    /** Seconds for a Retry-After header (429 and 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail);
     this.name = 'ScimError';
@@ -59,6 +61,14 @@ export class ScimError extends Error {
   }
   static preconditionFailed(detail: string): ScimError {
     return new ScimError(412, detail);
+  }
+  /** RFC 6585 §4: the caller sent too many requests; it may try again after `retryAfterSeconds`. */
+  static tooManyRequests(detail: string, retryAfterSeconds: number): ScimError {
+    return new ScimError(429, detail, undefined, retryAfterSeconds);
+  }
+  /** The service cannot answer now (a store is down or slow); the request may be retried. */
+  static serviceUnavailable(detail: string, retryAfterSeconds: number): ScimError {
+    return new ScimError(503, detail, undefined, retryAfterSeconds);
   }
 
   /** The RFC 7644 §3.12 error body; status is a string there. */
