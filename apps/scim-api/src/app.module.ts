@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
 import { APP_CONFIG, LOGGER, RELAY, STORES } from './app.tokens';
 import { ScimAuthGuard } from './auth/scim-auth.guard';
+import { ScimAuthenticator } from './auth/scim-authenticator';
 import { DiscoveryController } from './discovery/discovery.http.controller';
 import { GroupsController } from './groups/groups.http.controller';
 import { HealthController } from './health.http.controller';
@@ -47,6 +48,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ScimExceptionFilter },
         ResourceLocations,
         ScimAuthGuard,
+        ScimAuthenticator,
         UniqueValueReservations,
         UserWriter,
         CreateUserHandler,

@@ -6,6 +6,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { authenticateBeforeBody } from './auth/scim-authentication.hook';
+import { ScimAuthenticator } from './auth/scim-authenticator';
+import { answerClientErrorsAsScim } from './http/client-error.handler';
+import { answerFrameworkErrorsAsScim } from './http/framework-errors';
+import { capConnections, httpServerOptions, ROUTE_PARAM_MAX_LENGTH } from './http/http-server-options';
+import { ScimRateLimits } from './http/rate-limits/scim-rate-limits';
 import { SCIM_CONTENT_TYPE } from './http/scim-exception.filter';
 import { acceptScimJsonBodies } from './http/scim-json-body';
 
@@ -21,22 +27,28 @@ export async function createScimApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     // Entra may send /users or /Users; RFC 7644 resource endpoints are matched case-insensitively here.
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: ROUTE_PARAM_MAX_LENGTH },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
+    // X-Forwarded-* is a client's word unless the operator names the proxies that set it.
+    trustProxy: config.http.trustProxy,
+    ...httpServerOptions(config.http),
+    clientErrorHandler: answerClientErrorsAsScim(logger),
+    frameworkErrors: answerFrameworkErrorsAsScim(logger),
     genReqId: () => crypto.randomUUID(),
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger, stores, relay), adapter, {
     logger: nestLogger(logger),
   });
-  configureApp(app, logger);
+  configureApp(app, config, logger);
   await app.init();
+  capConnections(app.getHttpServer(), config.http);
   return app;
 }
 
-function configureApp(app: NestFastifyApplication, logger: Logger): void {
+function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
+  authenticateBeforeBody(fastify, app.get(ScimAuthenticator), new ScimRateLimits(config.rateLimits), logger);
   acceptScimJsonBodies(fastify);
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/scim/')) reply.header('Content-Type', SCIM_CONTENT_TYPE);

@@ -1,66 +1,20 @@
-import { isValidProviderId } from '@app/identity/identity-provider/provider-id';
-import { digestToken } from '@app/identity/identity-provider/token-digest';
-import { IdentityProviderDirectory } from '@app/read-model/store/identity-provider-directory';
-import { ScimError } from '@app/scim/errors/scim-error';
-import { UserSchema } from '@app/scim/schema/user-schema';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
-import { ResourceLocations } from '../http/resource-locations';
-import { ScimRequestContext } from './scim-request-context';
+import type { ScimCaller, ScimRequestContext } from './scim-request-context';
 
-export type ScimRequest = FastifyRequest & { scim?: ScimRequestContext };
+export type ScimRequest = FastifyRequest & { scimCaller?: ScimCaller; scim?: ScimRequestContext };
 
 /**
- * Status order the customer's guide documents: unknown provider id → 404, missing or wrong token
- * → 401, SCIM disabled → 403. A token only ever opens its own IdP.
+ * Completes the request context with the parsed body. Authentication itself ran in the onRequest
+ * hook (scim-authentication.hook.ts), before any body byte was read; a SCIM route it did not cover
+ * fails closed.
  */
 @Injectable()
 export class ScimAuthGuard implements CanActivate {
-  constructor(
-    private readonly providers: IdentityProviderDirectory,
-    private readonly locations: ResourceLocations,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<ScimRequest>();
-    const providerId = (request.params as Record<string, string>).providerId;
-    const provider = isValidProviderId(providerId) ? await this.providers.findProvider(providerId) : undefined;
-    if (!provider) throw ScimError.notFound(`No identity provider "${providerId}"; check the Tenant URL`);
-    const secret = bearerToken(request.headers.authorization);
-    if (!secret) throw unauthorized('A bearer token is required');
-    const digest = digestToken(secret);
-    const token = await this.providers.findToken(digest);
-    if (!token || token.revoked || token.providerId !== provider.providerId || !sameDigest(token.digest, digest)) {
-      throw unauthorized('The bearer token is not valid for this identity provider');
-    }
-    if (!provider.scimEnabled) throw new ScimError(403, 'SCIM provisioning is disabled for this identity provider');
-    request.scim = {
-      providerId: provider.providerId,
-      tokenId: token.tokenId,
-      schema: UserSchema.withCustomAttributes(provider.customAttributes),
-      requestId: String(request.id),
-      clientAddress: request.ip,
-      method: request.method,
-      path: request.url.split('?')[0],
-      body: request.body,
-      baseUrl: this.locations.providerBase(request, provider.providerId),
-    };
+    if (!request.scimCaller) throw new Error(`${request.method} ${request.routeOptions.url} was not authenticated by the onRequest hook`);
+    request.scim = { ...request.scimCaller, body: request.body };
     return true;
   }
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match?.[1];
-}
-
-function sameDigest(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function unauthorized(detail: string): ScimError {
-  return new ScimError(401, detail);
 }

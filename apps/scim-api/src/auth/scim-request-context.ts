@@ -1,6 +1,6 @@
 import type { UserSchema } from '@app/scim/schema/user-schema';
 
-/** Who is calling and about what; built once per request by the auth guard. */
+/** Who is calling and about what; established before the body is read, completed with it by the auth guard. */
 export interface ScimRequestContext {
   readonly providerId: string;
   readonly tokenId: string;
@@ -14,3 +14,6 @@ export interface ScimRequestContext {
   /** `<base>/scim/v2/enterprise-idps/<providerId>`, for meta.location. */
   readonly baseUrl: string;
 }
+
+/** What authentication establishes from the request line and headers alone. */
+export type ScimCaller = Omit<ScimRequestContext, 'body'>;

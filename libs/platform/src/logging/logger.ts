@@ -1,4 +1,5 @@
 import pino, { DestinationStream, Logger } from 'pino';
+import { serializeError } from './error-serializer';
 
 /** Paths never written to a log: credentials, and request bodies (they are full user records). */
 export const REDACTED_PATHS = [
@@ -14,6 +15,10 @@ export const REDACTED_PATHS = [
   '*.body',
 ];
 
+/** JSON logs; errors are reduced to what failed and where (see serializeError), never their values. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'scim-ingress' } }, destination);
+  return pino(
+    { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: { err: serializeError }, base: { service: 'scim-ingress' } },
+    destination,
+  );
 }

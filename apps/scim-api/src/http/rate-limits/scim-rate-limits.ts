@@ -1,0 +1,37 @@
+import type { RateLimitConfig } from '@app/platform/config/app-config';
+import { ScimError } from '@app/scim/errors/scim-error';
+import { InFlightCounter } from './in-flight-counter';
+import { TokenBuckets } from './token-buckets';
+
+/**
+ * Admission of an authenticated SCIM request: the token's rate, the IdP's rate, then the IdP's
+ * requests in flight. A refused request still spends its tokens, so a client that hammers is
+ * slowed rather than rewarded. Each limit set to 0 is off.
+ */
+export class ScimRateLimits {
+  private readonly perToken?: TokenBuckets;
+  private readonly perProvider?: TokenBuckets;
+  private readonly inFlight?: InFlightCounter;
+
+  constructor(config: RateLimitConfig, now?: () => number) {
+    if (config.perTokenPerSecond > 0) this.perToken = new TokenBuckets(config.perTokenPerSecond, config.burstSeconds, now);
+    if (config.perProviderPerSecond > 0) this.perProvider = new TokenBuckets(config.perProviderPerSecond, config.burstSeconds, now);
+    if (config.maxInFlightPerProvider > 0) this.inFlight = new InFlightCounter(config.maxInFlightPerProvider);
+  }
+
+  /** The release function of the request's in-flight slot; throws a 429 ScimError when a limit is reached. */
+  admit(tokenId: string, providerId: string): () => void {
+    const tokenWait = this.perToken?.take(tokenId);
+    if (tokenWait !== undefined) throw tooMany('This token sent more requests per second than allowed', tokenWait);
+    const providerWait = this.perProvider?.take(providerId);
+    if (providerWait !== undefined) throw tooMany('This identity provider sent more requests per second than allowed', providerWait);
+    if (!this.inFlight) return () => undefined;
+    const release = this.inFlight.tryAcquire(providerId);
+    if (!release) throw tooMany('This identity provider has too many requests in progress', 1);
+    return release;
+  }
+}
+
+function tooMany(detail: string, waitSeconds: number): ScimError {
+  return ScimError.tooManyRequests(`${detail}; retry after the time in Retry-After`, Math.max(1, Math.ceil(waitSeconds)));
+}

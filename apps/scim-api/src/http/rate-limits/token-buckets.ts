@@ -1,0 +1,57 @@
+/** Keys beyond this many are evicted least recently used first, whatever their state. */
+const MAX_KEYS = 100_000;
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+/**
+ * One token bucket per key: `ratePerSecond` refills it, it holds `burstSeconds` of that rate. Buckets
+ * that have refilled to full are forgotten (a new one starts full, so nothing changes), which keeps
+ * the map as small as the set of keys busy in the last `burstSeconds`.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly capacity: number;
+  private lastSweep: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    burstSeconds: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.capacity = Math.max(1, ratePerSecond * burstSeconds);
+    this.lastSweep = now();
+  }
+
+  /** Takes one token for `key`; undefined when it had one, else the seconds until it will. */
+  take(key: string): number | undefined {
+    const now = this.now();
+    this.sweep(now);
+    const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedAt: now };
+    bucket.tokens = Math.min(this.capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond);
+    bucket.updatedAt = now;
+    // Re-inserted so that the map's order is least recently used first.
+    this.buckets.delete(key);
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > MAX_KEYS) this.buckets.delete(this.buckets.keys().next().value as string);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    return (1 - bucket.tokens) / this.ratePerSecond;
+  }
+
+  /** Keys held now (for tests and metrics). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private sweep(now: number): void {
+    const refillMs = (this.capacity / this.ratePerSecond) * 1000;
+    if (now - this.lastSweep < refillMs) return;
+    this.lastSweep = now;
+    for (const [key, bucket] of this.buckets) if (now - bucket.updatedAt >= refillMs) this.buckets.delete(key);
+  }
+}
