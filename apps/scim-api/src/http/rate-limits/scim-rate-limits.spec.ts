@@ -1,0 +1,108 @@
+import { ScimError } from '@app/scim/errors/scim-error';
+import { InFlightCounter } from './in-flight-counter';
+import { ScimRateLimits } from './scim-rate-limits';
+import { TokenBuckets } from './token-buckets';
+
+function clock() {
+  let now = 0;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+function refusal(admit: () => unknown): ScimError {
+  try {
+    admit();
+  } catch (error) {
+    return error as ScimError;
+  }
+  throw new Error('expected a 429');
+}
+
+describe('TokenBuckets', () => {
+  it('lets a burst of rate × burstSeconds through, then one request per refill', () => {
+    const time = clock();
+    const buckets = new TokenBuckets(10, 2, time.now);
+    for (let i = 0; i < 20; i += 1) expect(buckets.take('a')).toBeUndefined();
+    expect(buckets.take('a')).toBeCloseTo(0.1);
+    time.advance(100);
+    expect(buckets.take('a')).toBeUndefined();
+    expect(buckets.take('a')).toBeGreaterThan(0);
+  });
+
+  it('keeps keys apart', () => {
+    const buckets = new TokenBuckets(1, 1, clock().now);
+    expect(buckets.take('a')).toBeUndefined();
+    expect(buckets.take('a')).toBeDefined();
+    expect(buckets.take('b')).toBeUndefined();
+  });
+
+  it('forgets keys that have been idle long enough to refill', () => {
+    const time = clock();
+    const buckets = new TokenBuckets(10, 2, time.now);
+    for (let i = 0; i < 1000; i += 1) buckets.take(`key-${i}`);
+    expect(buckets.size).toBe(1000);
+    time.advance(2000);
+    buckets.take('fresh');
+    expect(buckets.size).toBe(1);
+  });
+});
+
+describe('InFlightCounter', () => {
+  it('admits up to the limit per key and frees a slot on release, once', () => {
+    const counter = new InFlightCounter(2);
+    const first = counter.tryAcquire('p')!;
+    const second = counter.tryAcquire('p')!;
+    expect(counter.tryAcquire('p')).toBeUndefined();
+    expect(counter.tryAcquire('q')).toBeDefined();
+    first();
+    first();
+    expect(counter.inFlight('p')).toBe(1);
+    expect(counter.tryAcquire('p')).toBeDefined();
+    second();
+    expect(counter.inFlight('p')).toBe(1);
+  });
+
+  it('forgets a key with nothing in flight', () => {
+    const counter = new InFlightCounter(1);
+    counter.tryAcquire('p')!();
+    expect(counter.size).toBe(0);
+  });
+});
+
+describe('ScimRateLimits', () => {
+  const config = { perTokenPerSecond: 5, perProviderPerSecond: 8, burstSeconds: 1, maxInFlightPerProvider: 0 };
+
+  it('answers 429 with Retry-After once the token has spent its burst', () => {
+    const limits = new ScimRateLimits(config, clock().now);
+    for (let i = 0; i < 5; i += 1) limits.admit('t1', 'p')();
+    const error = refusal(() => limits.admit('t1', 'p'));
+    expect(error.status).toBe(429);
+    expect(error.retryAfterSeconds).toBe(1);
+    expect(error.detail).toMatch(/token/);
+  });
+
+  it('limits the IdP across its tokens', () => {
+    const limits = new ScimRateLimits(config, clock().now);
+    for (let i = 0; i < 4; i += 1) limits.admit('t1', 'p')();
+    for (let i = 0; i < 4; i += 1) limits.admit('t2', 'p')();
+    const error = refusal(() => limits.admit('t3', 'p'));
+    expect(error.status).toBe(429);
+    expect(error.detail).toMatch(/identity provider sent more requests/);
+    expect(() => limits.admit('t4', 'other')).not.toThrow();
+  });
+
+  it('answers 429 when the IdP has too many requests in flight, and admits again once one ends', () => {
+    const limits = new ScimRateLimits({ ...config, perTokenPerSecond: 0, perProviderPerSecond: 0, maxInFlightPerProvider: 2 }, clock().now);
+    const release = limits.admit('t', 'p');
+    limits.admit('t', 'p');
+    const error = refusal(() => limits.admit('t', 'p'));
+    expect(error.status).toBe(429);
+    expect(error.detail).toMatch(/in progress/);
+    release();
+    expect(() => limits.admit('t', 'p')).not.toThrow();
+  });
+
+  it('turns every limit off with 0', () => {
+    const limits = new ScimRateLimits({ perTokenPerSecond: 0, perProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0 }, clock().now);
+    for (let i = 0; i < 10_000; i += 1) limits.admit('t', 'p');
+  });
+});
