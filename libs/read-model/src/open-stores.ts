@@ -2,6 +2,7 @@ import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store.adapter';
 import { EventStore } from '@app/event-store/event-store.port';
 import { EVENT_LOG_MIGRATIONS } from '@app/event-store/postgres/event-log.migrations';
 import { PostgresEventStore } from '@app/event-store/postgres/postgres-event-store.adapter';
+import type { DatabaseConfig } from '@app/platform/config/app-config';
 import { migrate } from '@app/platform/database/migrations';
 import { PgDatabase } from '@app/platform/database/pg-database';
 import { PgliteDatabase } from '@app/platform/database/pglite-database';
@@ -29,10 +30,12 @@ export interface StoreLocation {
   readonly dataDir: string;
   /** An EventStoreDB for the event log; without it the log lives in the same PostgreSQL database. */
   readonly eventStoreConnectionString?: string;
+  /** Timeout and pool size for a PostgreSQL server; the configuration's defaults when absent. */
+  readonly database?: DatabaseConfig;
 }
 
 export async function openStores(location: StoreLocation, logger: Logger): Promise<Stores> {
-  const db = await openDatabase(location);
+  const db = await openDatabase(location, logger);
   const esdb = location.eventStoreConnectionString ? EsdbEventStore.fromConnectionString(location.eventStoreConnectionString) : undefined;
   if (!esdb) await migrate(db, EVENT_LOG_MIGRATIONS);
   await migrate(db, READ_MODEL_MIGRATIONS);
@@ -54,8 +57,8 @@ export async function openStores(location: StoreLocation, logger: Logger): Promi
   };
 }
 
-async function openDatabase(location: StoreLocation): Promise<SqlDatabase> {
-  if (location.databaseUrl) return PgDatabase.connect(location.databaseUrl);
+async function openDatabase(location: StoreLocation, logger: Logger): Promise<SqlDatabase> {
+  if (location.databaseUrl) return PgDatabase.connect(location.databaseUrl, { ...location.database, logger: logger.child({ module: 'database' }) });
   if (location.dataDir === ':memory:') return PgliteDatabase.open();
   mkdirSync(location.dataDir, { recursive: true });
   return PgliteDatabase.open(location.dataDir);

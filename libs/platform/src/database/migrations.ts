@@ -6,6 +6,9 @@ export interface Migration {
   readonly sql: string;
 }
 
+// A migration may build an index over a large table: it gets far longer than a request's statement.
+const MIGRATION_TIMEOUT_MS = 60 * 60 * 1000;
+
 /** Applies the migrations not yet recorded, each in its own transaction, in order. */
 export async function migrate(db: SqlDatabase, migrations: readonly Migration[]): Promise<void> {
   await db.query('CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
@@ -17,6 +20,6 @@ export async function migrate(db: SqlDatabase, migrations: readonly Migration[])
       if (done.length > 0) return;
       await tx.exec(migration.sql);
       await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id]);
-    });
+    }, { timeoutMs: MIGRATION_TIMEOUT_MS });
   }
 }
