@@ -35,3 +35,9 @@ export async function projectIdentityProviderEvent(tx: SqlExecutor, recorded: Re
       return;
   }
 }
+
+/** Removes the IdP's rows and tokens, so its stream can be applied again from the first event (re-projection). */
+export async function forgetIdentityProvider(tx: SqlExecutor, providerId: string): Promise<void> {
+  await tx.query('DELETE FROM scim_tokens WHERE provider_id = $1', [providerId]);
+  await tx.query('DELETE FROM identity_providers WHERE provider_id = $1', [providerId]);
+}

@@ -34,3 +34,8 @@ export async function projectUserEvent(tx: SqlExecutor, recorded: RecordedEvent)
     [providerId, userId, after.attributes.userName, after.attributes.externalId ?? null, JSON.stringify(after.attributes), recorded.revision, at],
   );
 }
+
+/** Removes the user's row, so its stream can be applied again from the first event (re-projection). */
+export async function forgetUser(tx: SqlExecutor, providerId: string, userId: string): Promise<void> {
+  await tx.query('DELETE FROM scim_users WHERE provider_id = $1 AND user_id = $2', [providerId, userId]);
+}

@@ -1,6 +1,6 @@
 import { Migration } from '@app/platform/database/migrations';
 
-/** The read model: one row per live SCIM user, the IdP directory, and the projector's checkpoint. */
+/** The read model: one row per live SCIM user, the IdP directory, the projector's checkpoint and its quarantine. */
 export const READ_MODEL_MIGRATIONS: readonly Migration[] = [
   {
     id: 'read-model-001-users',
@@ -37,6 +37,23 @@ export const READ_MODEL_MIGRATIONS: readonly Migration[] = [
         revoked     boolean NOT NULL DEFAULT false
       );
       CREATE TABLE projection_checkpoints (name text PRIMARY KEY, position bigint NOT NULL);
+    `,
+  },
+  {
+    // An event that cannot be projected, and the later events of its stream held behind it. No user
+    // values and no error message (it may quote them): the SQLSTATE says what went wrong.
+    id: 'read-model-003-projection-failures',
+    sql: `
+      CREATE TABLE projection_failures (
+        position    bigint      PRIMARY KEY,
+        stream_id   text        NOT NULL,
+        event_type  text        NOT NULL,
+        held_behind bigint,       -- NULL: this event failed; else the position of the failure it waits behind
+        error_class text,
+        error_code  text,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX projection_failures_stream ON projection_failures (stream_id, position);
     `,
   },
 ];
