@@ -85,7 +85,7 @@ describe('tokens', () => {
     spec.given([registered]).when(issue('t1', 'd1')).then([issued('t1', 'd1')]);
   });
 
-  // Bootstrap re-runs at every start with the same secret: issuing it again must not add a token.
+  // A live digest is never issued twice; the start-up bootstrap adds its own rule for revoked ones (provider-bootstrap.decide).
   it('is idempotent for a live token with the same digest', () => {
     spec.given([registered, issued('t1', 'd1')]).when(issue('t2', 'd1')).thenNothingHappened();
   });
@@ -181,7 +181,7 @@ describe('decideAll', () => {
     expect(events).toEqual([registered, enabled, issued('t1', 'd1'), attributeRegistered(jobCode)]);
   });
 
-  // The start-up bootstrap runs the same list against an existing provider: nothing new to record.
+  // Idempotent decisions re-run against the state they produced record nothing new.
   it('produces nothing when re-run on the state it produced', () => {
     const bootstrap = [decideEnableScim, (s: IdentityProviderState) => decideIssueToken(s, 't2', 'd1'), (s: IdentityProviderState) => decideRegisterCustomAttribute(s, jobCode)];
     const state = [registered, enabled, issued('t1', 'd1'), attributeRegistered(jobCode)].reduce(evolveIdentityProvider, initialIdentityProviderState);
