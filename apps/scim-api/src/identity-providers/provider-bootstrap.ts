@@ -1,11 +1,5 @@
-import {
-  decideAll,
-  decideEnableScim,
-  decideIssueToken,
-  decideRegister,
-  decideRegisterCustomAttribute,
-} from '@app/identity/identity-provider/identity-provider.decide';
-import { IdentityProviderState } from '@app/identity/identity-provider/identity-provider.state';
+import { decideAll, decideEnableScim, decideIssueToken, decideRegister } from '@app/identity/identity-provider/identity-provider.decide';
+import { decideBootstrap, revokedTokenWithDigest } from '@app/identity/identity-provider/provider-bootstrap.decide';
 import { digestToken } from '@app/identity/identity-provider/token-digest';
 import type { BootstrapProvider } from '@app/platform/config/app-config';
 import type { Stores } from '@app/read-model/open-stores';
@@ -17,18 +11,21 @@ export function newTokenSecret(): string {
   return `scim_${randomBytes(32).toString('base64url')}`;
 }
 
-/** Makes sure the configured IdP exists, has SCIM enabled, accepts the token, and knows the custom attributes. */
-export async function ensureProvider(stores: Stores, bootstrap: BootstrapProvider): Promise<void> {
+/** What a start-up bootstrap left as an operator made it: the caller warns about it. */
+export interface BootstrapOutcome {
+  /** The id of SCIM_BOOTSTRAP_TOKEN's token when an operator revoked it: it stays revoked. */
+  readonly revokedTokenId?: string;
+}
+
+/**
+ * Creates what SCIM_BOOTSTRAP_* asks for when it is missing (the IdP with SCIM enabled, the token,
+ * the custom attributes) and never undoes a disable or a revoke an operator made since.
+ */
+export async function ensureProvider(stores: Stores, bootstrap: BootstrapProvider): Promise<BootstrapOutcome> {
   const writer = new IdentityProviderWriter(stores.events, stores.projector, 'bootstrap');
-  const { providerId, token, customAttributes } = bootstrap;
-  await writer.write(providerId, (state) =>
-    decideAll(state, [
-      (s) => (s.status === 'absent' ? decideRegister(s, providerId, providerId) : []),
-      decideEnableScim,
-      (s) => (token ? decideIssueToken(s, `bootstrap-${digestToken(token).slice(0, 12)}`, digestToken(token)) : []),
-      ...customAttributes.map((name) => (s: IdentityProviderState) => decideRegisterCustomAttribute(s, name)),
-    ]),
-  );
+  const tokenDigest = bootstrap.token ? digestToken(bootstrap.token) : undefined;
+  const state = await writer.write(bootstrap.providerId, (s) => decideBootstrap(s, { providerId: bootstrap.providerId, tokenDigest, customAttributes: bootstrap.customAttributes }));
+  return { revokedTokenId: tokenDigest ? revokedTokenWithDigest(state, tokenDigest) : undefined };
 }
 
 /** First start without configuration: one demo IdP, whose Tenant URL and token are printed once. */
