@@ -8,7 +8,8 @@ import {
   decideRevokeToken,
 } from '@app/identity/identity-provider/identity-provider.decide';
 import { digestToken } from '@app/identity/identity-provider/token-digest';
-import { ConfigError, loadConfig } from '@app/platform/config/app-config';
+import { AppConfig, ConfigError, loadConfig } from '@app/platform/config/app-config';
+import { acquireDataDirLock } from '@app/platform/database/data-dir-lock';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
 import { randomUUID } from 'node:crypto';
@@ -22,13 +23,24 @@ const USAGE = `Usage: npm run cli -- <command> <providerId> [argument]
   issue-token <providerId>                      prints a new secret token once
   revoke-token <providerId> <tokenId>
   register-custom-attribute <providerId> <urn:...:2.0:User:Attribute>
-Uses DATABASE_URL, or the embedded store under DATA_DIR (stop the server first: PGlite serves one process).`;
+Uses DATABASE_URL (beside running servers), or the embedded store under DATA_DIR, which must not be in use:
+stop the server first (the data directory's lock names the process that holds it).`;
 
 /** Operator commands on IdP streams, until the admin API exists. */
 async function main(argv: string[]): Promise<void> {
   const [command, providerId, argument] = argv;
   if (!command || !providerId) throw new ConfigError([USAGE]);
   const config = loadConfig();
+  // Embedded: refuse while a server holds the directory, before PGlite touches it; with DATABASE_URL, servers see the change through their projector.
+  const lock = config.databaseUrl ? undefined : await acquireDataDirLock(config.dataDir, 'cli');
+  try {
+    await run(command, providerId, argument, config);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function run(command: string, providerId: string, argument: string | undefined, config: AppConfig): Promise<void> {
   const stores = await openStores(config, createLogger('warn'));
   const writer = new IdentityProviderWriter(stores.events, stores.projector, 'cli');
   try {
