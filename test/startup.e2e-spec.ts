@@ -1,33 +1,30 @@
+import { digestToken } from '@app/identity/identity-provider/token-digest';
+import { bootstrapTokenId } from '@app/identity/identity-provider/provider-bootstrap.decide';
 import { scimRequest } from '@app/testing/scim-client';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isBuilt, randomPort, runCli, runService, RunningService } from './built-service';
 
-const MAIN = join(__dirname, '../dist/apps/scim-api/src/main.js');
-const CLI = join(__dirname, '../dist/apps/scim-api/src/cli.js');
-if (!existsSync(MAIN)) process.stdout.write('Start-up tests skipped: no build (npm run build, which npm run test:all does first).\n');
+if (!isBuilt) process.stdout.write('Start-up tests skipped: no build (npm run build, which npm run test:all does first).\n');
 
-/** Runs the built service as `npm start` does, until `until` matches its output or it exits. */
-function runService(env: Record<string, string>, until: RegExp): Promise<{ output: string; exitCode: number | null; stop(): void }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env } });
-    let output = '';
-    const stop = () => child.kill('SIGTERM');
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (until.test(output)) resolve({ output, exitCode: null, stop });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => resolve({ output, exitCode: code, stop }));
-    setTimeout(() => resolve({ output, exitCode: null, stop }), 30_000).unref();
+const LISTENING = /SCIM ingress listening/;
+const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
+
+(isBuilt ? describe : describe.skip)('npm start (the built service)', () => {
+  const running: RunningService[] = [];
+  const start = async (env: Record<string, string>, until = LISTENING) => {
+    const service = await runService(env, until);
+    running.push(service);
+    return service;
+  };
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop('SIGKILL')));
   });
-}
 
-(existsSync(MAIN) ? describe : describe.skip)('npm start (the built service)', () => {
   it('refuses a bad configuration with a message naming every problem', async () => {
-    const run = await runService({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SCIM_BOOTSTRAP_TOKEN: 'short' }, /never/);
+    const run = await start({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SCIM_BOOTSTRAP_TOKEN: 'short' }, /never/);
     expect(run.exitCode).toBe(1);
     expect(run.output).toContain('PORT must be an integer');
     expect(run.output).toContain('DATABASE_URL must be a postgres://');
@@ -36,56 +33,86 @@ function runService(env: Record<string, string>, until: RegExp): Promise<{ outpu
 
   it('starts on its embedded store, prints a demo Tenant URL and token once, and serves them', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'scim-start-'));
-    const port = String(20000 + Math.floor(Math.random() * 20000));
-    const first = await runService({ PORT: port, DATA_DIR: dataDir }, /^(?=[\s\S]*Secret Token: \S+\n)(?=[\s\S]*SCIM ingress listening)/);
-    try {
-      const tenantUrl = /Tenant URL:\s+(\S+)/.exec(first.output)?.[1];
-      const token = /Secret Token:\s+(\S+)/.exec(first.output)?.[1];
-      expect(tenantUrl).toMatch(new RegExp(`^http://127.0.0.1:${port}/scim/v2/enterprise-idps/[0-9a-f-]{36}$`));
-      const probe = await scimRequest('GET', `${tenantUrl}/Users?filter=userName+eq+%22nobody%22`, { token });
-      expect(probe.status).toBe(200);
-      expect(probe.body.totalResults).toBe(0);
-      expect(first.output).toMatch(/"msg":"SCIM ingress listening"/);
-      // The token is shown on the console, never inside a log line.
-      expect(first.output.split('\n').filter((l) => l.startsWith('{') && l.includes(token!))).toEqual([]);
-    } finally {
-      first.stop();
-    }
-    await new Promise((r) => setTimeout(r, 1500));
-    const second = await runService({ PORT: port, DATA_DIR: dataDir }, /SCIM ingress listening/);
-    second.stop();
+    const port = randomPort();
+    const first = await start({ PORT: port, DATA_DIR: dataDir }, /^(?=[\s\S]*Secret Token: \S+\n)(?=[\s\S]*SCIM ingress listening)/);
+    const tenantUrl = /Tenant URL:\s+(\S+)/.exec(first.output)?.[1];
+    const token = /Secret Token:\s+(\S+)/.exec(first.output)?.[1];
+    expect(tenantUrl).toMatch(new RegExp(`^http://127.0.0.1:${port}/scim/v2/enterprise-idps/[0-9a-f-]{36}$`));
+    const probe = await scimRequest('GET', `${tenantUrl}/Users?filter=userName+eq+%22nobody%22`, { token });
+    expect(probe.status).toBe(200);
+    expect(probe.body.totalResults).toBe(0);
+    expect(first.output).toMatch(/"msg":"SCIM ingress listening"/);
+    // The token is shown on the console, never inside a log line.
+    expect(first.output.split('\n').filter((l) => l.startsWith('{') && l.includes(token!))).toEqual([]);
+    await first.stop();
+
+    const second = await start({ PORT: port, DATA_DIR: dataDir });
+    expect(second.output).toMatch(LISTENING);
     expect(second.output).not.toContain('Secret Token');
   });
 
   it('lets an operator register an IdP, enable SCIM, issue and revoke tokens and register custom attributes with the CLI', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'scim-cli-'));
-    const cli = (...args: string[]) => execFileSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir } }).toString();
-    const jobCode = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:JobCode';
-    cli('register-provider', 'acme', 'ACME Corp');
-    cli('enable-scim', 'acme');
-    cli('register-custom-attribute', 'acme', jobCode);
-    const issued = cli('issue-token', 'acme');
+    const cli = async (...args: string[]) => {
+      const run = await runCli({ DATA_DIR: dataDir }, ...args);
+      if (run.status !== 0) throw new Error(run.stderr);
+      return run.stdout;
+    };
+    const jobCode = `${CUSTOM}:JobCode`;
+    await cli('register-provider', 'acme', 'ACME Corp');
+    await cli('enable-scim', 'acme');
+    await cli('register-custom-attribute', 'acme', jobCode);
+    const issued = await cli('issue-token', 'acme');
     const token = /Secret Token: (\S+)/.exec(issued)![1];
     const tokenId = /Token id:\s+(\S+)/.exec(issued)![1];
-    expect(() => cli('register-custom-attribute', 'acme', 'urn:ietf:params:scim:schemas:core:2.0:User:name:x')).toThrow();
+    await expect(cli('register-custom-attribute', 'acme', 'urn:ietf:params:scim:schemas:core:2.0:User:name:x')).rejects.toThrow();
 
-    const port = String(20000 + Math.floor(Math.random() * 20000));
+    const port = randomPort();
     const tenant = `http://127.0.0.1:${port}/scim/v2/enterprise-idps/acme`;
-    let service = await runService({ PORT: port, DATA_DIR: dataDir }, /SCIM ingress listening/);
-    try {
-      const created = await scimRequest('POST', `${tenant}/Users`, { token, body: { userName: 'cli@example.com', [jobCode.replace(/:JobCode$/, '')]: { JobCode: 'J7' } } });
-      expect(created.status).toBe(201);
-      expect(created.body['urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User']).toEqual({ JobCode: 'J7' });
-    } finally {
-      service.stop();
-    }
-    await new Promise((r) => setTimeout(r, 1500));
-    cli('revoke-token', 'acme', tokenId);
-    service = await runService({ PORT: port, DATA_DIR: dataDir }, /SCIM ingress listening/);
-    try {
-      expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(401);
-    } finally {
-      service.stop();
-    }
+    const service = await start({ PORT: port, DATA_DIR: dataDir });
+    const created = await scimRequest('POST', `${tenant}/Users`, { token, body: { userName: 'cli@example.com', [CUSTOM]: { JobCode: 'J7' } } });
+    expect(created.status).toBe(201);
+    expect(created.body[CUSTOM]).toEqual({ JobCode: 'J7' });
+    await service.stop();
+
+    await cli('revoke-token', 'acme', tokenId);
+    await start({ PORT: port, DATA_DIR: dataDir });
+    expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(401);
   });
+
+  it('creates what SCIM_BOOTSTRAP_* asks for only when missing: a disable or a revoke made since survives restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scim-bootstrap-'));
+    const port = randomPort();
+    const token = `bootstrap-${randomUUID()}`;
+    const tokenId = bootstrapTokenId(digestToken(token));
+    const env = { PORT: port, DATA_DIR: dataDir, SCIM_BOOTSTRAP_PROVIDER_ID: 'acme', SCIM_BOOTSTRAP_TOKEN: token, SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: `${CUSTOM}:JobCode` };
+    const tenant = `http://127.0.0.1:${port}/scim/v2/enterprise-idps/acme`;
+    const cli = async (...args: string[]) => {
+      const run = await runCli({ DATA_DIR: dataDir }, ...args);
+      expect(run.stderr).toBe('');
+      return run.stdout;
+    };
+
+    let service = await start(env);
+    expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(200);
+    await service.stop();
+
+    await cli('disable-scim', 'acme');
+    service = await start(env);
+    expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(403);
+    await service.stop();
+
+    await cli('enable-scim', 'acme');
+    await cli('revoke-token', 'acme', tokenId);
+    const other = /Secret Token: (\S+)/.exec(await cli('issue-token', 'acme'))![1];
+    // A restart that also names a new custom attribute: the missing one is registered, the revoke stays.
+    service = await start({ ...env, SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: `${CUSTOM}:JobCode,${CUSTOM}:CostCode` });
+    expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(401);
+    const created = await scimRequest('POST', `${tenant}/Users`, { token: other, body: { userName: 'boot@example.com', [CUSTOM]: { JobCode: 'J1', CostCode: 'C9' } } });
+    expect(created.status).toBe(201);
+    expect(created.body[CUSTOM]).toEqual({ JobCode: 'J1', CostCode: 'C9' });
+    const warning = service.output.split('\n').find((l) => l.includes('"level":40') && l.includes(tokenId));
+    expect(warning).toBeDefined();
+    expect(service.output).not.toContain(token);
+  }, 180_000);
 });

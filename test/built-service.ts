@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** The built service and CLI, as `npm start` and `npm run cli` run them. */
+export const BUILT_MAIN = join(__dirname, '../dist/apps/scim-api/src/main.js');
+export const BUILT_CLI = join(__dirname, '../dist/apps/scim-api/src/cli.js');
+export const isBuilt = existsSync(BUILT_MAIN) && existsSync(BUILT_CLI);
+
+export interface RunningService {
+  readonly pid: number;
+  /** Everything it printed so far, stdout and stderr. */
+  readonly output: string;
+  /** Its exit code, once it exited (null while it runs, or when a signal ended it). */
+  readonly exitCode: number | null;
+  readonly exited: boolean;
+  /** Sends the signal and waits for the exit (SIGKILL after 20 s). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const baseEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
+
+/** Starts the built service; resolves when `until` matches its output, when it exits, or after 45 s. */
+export function runService(env: Record<string, string>, until: RegExp): Promise<RunningService> {
+  const child = spawn(process.execPath, [BUILT_MAIN], { env: baseEnv(env) });
+  let output = '';
+  let exitCode: number | null = null;
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      exited = true;
+      resolve();
+    }),
+  );
+  const service: RunningService = {
+    pid: child.pid!,
+    get output() {
+      return output;
+    },
+    get exitCode() {
+      return exitCode;
+    },
+    get exited() {
+      return exited;
+    },
+    stop: async (signal = 'SIGTERM') => {
+      if (exited) return;
+      child.kill(signal);
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exit;
+      clearTimeout(killer);
+    },
+  };
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (until.test(output)) resolve(service);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exit.then(() => resolve(service));
+    setTimeout(() => resolve(service), 45_000).unref();
+  });
+}
+
+/** Runs one CLI command to its end (without blocking: a running service's output must keep flowing). */
+export function runCli(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BUILT_CLI, ...args], { env: baseEnv(env), timeout: 60_000 });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
+}
+
+export function randomPort(): string {
+  return String(20000 + Math.floor(Math.random() * 20000));
+}
+
+/** Polls an async check until it returns true or the time is up. */
+export async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await delay(100);
+  }
+  return check();
+}
