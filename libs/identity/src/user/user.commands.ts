@@ -1,3 +1,4 @@
+import type { ScimLimits } from '@app/scim/limits/scim-limits';
 import type { PatchOperation } from '@app/scim/patch/apply-patch';
 import type { UserAttributes } from '@app/scim/resource/user-attributes';
 import type { UserSchema } from '@app/scim/schema/user-schema';
@@ -15,4 +16,6 @@ export interface ReplaceUser {
 export interface PatchUser {
   readonly schema: UserSchema;
   readonly operations: readonly PatchOperation[];
+  /** Bounds the PATCH's work (operations × elements) and its paths. */
+  readonly limits: ScimLimits;
 }

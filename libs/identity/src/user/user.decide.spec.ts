@@ -1,4 +1,5 @@
 import { ScimError } from '@app/scim/errors/scim-error';
+import { DEFAULT_SCIM_LIMITS as limits } from '@app/scim/limits/scim-limits';
 import { AttributeChange, PatchOperation, applyPatch } from '@app/scim/patch/apply-patch';
 import type { UserAttributes } from '@app/scim/resource/user-attributes';
 import { UserSchema } from '@app/scim/schema/user-schema';
@@ -50,7 +51,7 @@ const { active: _active, ...adaWithoutActive } = ada;
 
 const provision = (attributes: UserAttributes): UserCommand => ({ type: 'ProvisionUser', data: { ...ref, attributes } });
 const replace = (attributes: UserAttributes): UserCommand => ({ type: 'ReplaceUser', data: { attributes } });
-const patch = (...operations: PatchOperation[]): UserCommand => ({ type: 'PatchUser', data: { schema, operations } });
+const patch = (...operations: PatchOperation[]): UserCommand => ({ type: 'PatchUser', data: { schema, operations, limits } });
 /** The `Operations` of a PatchOp body exactly as Entra sends it. */
 const entra = (body: string): UserCommand => patch(...JSON.parse(body).Operations);
 const deleteUser: UserCommand = { type: 'DeleteUser' };
@@ -236,6 +237,7 @@ describe('patch', () => {
     const other = 'urn:ietf:params:scim:schemas:extension:Other:2.0:User';
     const result = decidePatch(present(ada), {
       schema,
+      limits,
       operations: [
         { op: 'Add', path: `${other}:CostCode`, value: 'X-1' },
         { op: 'Replace', path: 'password', value: 't1meMa$heen' },
@@ -251,6 +253,7 @@ describe('patch', () => {
   it('drops a custom attribute the IdP has not registered', () => {
     const result = decidePatch(present(ada), {
       schema: UserSchema.withCustomAttributes(),
+      limits,
       operations: [{ op: 'Add', path: `${CUSTOM}:JobCode`, value: 'AE-2' }],
     });
     expect(result).toEqual({ events: [], dropped: [`${CUSTOM}:JobCode`] });
@@ -267,7 +270,7 @@ describe('patch', () => {
   // and is its own event (Kafka consumers only see flips through UserReactivated).
   it('reactivates a deactivated user whose `active` is removed, and leaves the attribute absent (RFC 7644 §3.5.2.2)', () => {
     const before = present({ ...ada, active: false });
-    const { events } = decidePatch(before, { schema, operations: [{ op: 'Remove', path: 'active' }] });
+    const { events } = decidePatch(before, { schema, limits, operations: [{ op: 'Remove', path: 'active' }] });
     expect(events.map((e) => e.type)).toEqual(['UserReactivated', 'AttributesPatched']);
     const after = events.reduce(evolveUser, before);
     expect(after.status === 'present' && 'active' in after.attributes).toBe(false);
@@ -323,7 +326,7 @@ describe('evolve reproduces what was decided', () => {
         let expected = initial;
         for (const operations of patches) {
           expected = applyPatch(schema, expected, operations).attributes;
-          state = decidePatch(state, { schema, operations }).events.reduce(evolveUser, state);
+          state = decidePatch(state, { schema, operations, limits }).events.reduce(evolveUser, state);
           expect(state).toEqual(present(expected));
         }
       }),

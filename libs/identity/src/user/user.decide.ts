@@ -29,7 +29,7 @@ export function decideReplace(state: UserState, command: ReplaceUser): UserEvent
 /** Applies a SCIM PATCH; returns no events when nothing changes (Entra re-sends unchanged values). */
 export function decidePatch(state: UserState, command: PatchUser): { events: UserEvent[]; dropped: readonly string[] } {
   const user = requirePresent(state);
-  const result = applyPatch(command.schema, user.attributes, command.operations);
+  const result = applyPatch(command.schema, user.attributes, command.operations, command.limits);
   requireUserName(result.attributes);
   const activity = activityEvents(user, result.attributes.active);
   // A flip is its own event. Removing `active` from a deactivated user reactivates them, and the

@@ -169,19 +169,27 @@ describe('parseFilter', () => {
     });
 
     it.each([
-      ['4097 characters', 'x'.repeat(4097), /longer than 4096/],
-      ['51 nested parentheses', `${'('.repeat(51)}a pr${')'.repeat(51)}`, /deeper than 50 levels at position 51/],
-      ['60 nested nots', `${'not ('.repeat(60)}a pr${')'.repeat(60)}`, /deeper than 50/],
-      ['2000 nested parentheses', `${'('.repeat(2000)}a pr${')'.repeat(2000)}`, /deeper than 50/],
-      ['2000 unclosed parentheses', '('.repeat(2000), /deeper than 50/],
+      ['1025 characters', 'x'.repeat(1025), /longer than the 1024-character limit \(SCIM_MAX_FILTER_LENGTH\)/],
+      ['11 nested parentheses', `${'('.repeat(11)}a pr${')'.repeat(11)}`, /deeper than the 10-level limit \(SCIM_MAX_FILTER_DEPTH\) at position 11/],
+      ['11 nested nots', `${'not ('.repeat(11)}a pr${')'.repeat(11)}`, /deeper than the 10-level limit/],
+      ['200 nested parentheses', `${'('.repeat(200)}a pr${')'.repeat(200)}`, /deeper than the 10-level limit/],
+      ['2000 unclosed parentheses', '('.repeat(2000), /longer than the 1024-character limit/],
+      ['1000 unclosed parentheses', '('.repeat(1000), /deeper than the 10-level limit/],
+      ['51 comparisons', Array.from({ length: 26 }, (_, i) => `a${i} pr`).join(' or '), /more nodes than the 50-node limit \(SCIM_MAX_FILTER_NODES\)/],
     ])('%s', (_label, text, detail) => {
       const error = parseError(text);
       expect(error.scimType).toBe('invalidFilter');
       expect(error.detail).toMatch(detail);
     });
 
-    it('accepts nesting up to the depth limit', () => {
-      expect(parseFilter(`${'('.repeat(50)}a pr${')'.repeat(50)}`)).toStrictEqual(pr('a'));
+    it('accepts nesting up to the depth limit, and the configured limits instead of the defaults', () => {
+      expect(parseFilter(`${'('.repeat(10)}a pr${')'.repeat(10)}`)).toStrictEqual(pr('a'));
+      const roomy = { maxFilterLength: 100_000, maxFilterNodes: 1000, maxFilterDepth: 60 };
+      expect(parseFilter(`${'('.repeat(60)}a pr${')'.repeat(60)}`, roomy)).toStrictEqual(pr('a'));
+      const tight = { maxFilterLength: 64, maxFilterNodes: 2, maxFilterDepth: 1 };
+      expect(() => parseFilter('a pr or b pr', tight)).toThrow(/more nodes than the 2-node limit/);
+      expect(() => parseFilter('emails[type pr]', tight)).not.toThrow();
+      expect(() => parseFilter('not (emails[type pr])', tight)).toThrow(/deeper than the 1-level limit/);
     });
 
     it('rejects non-string input with invalidFilter', () => {

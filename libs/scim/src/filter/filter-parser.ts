@@ -1,4 +1,6 @@
 import { ScimError } from '../errors/scim-error';
+import { describeLimit } from '../limits/limit-detail';
+import { DEFAULT_SCIM_LIMITS, ScimLimits } from '../limits/scim-limits';
 import { AttributePath, CompareOperator, Filter, FilterValue, PatchPath } from './filter-ast';
 import {
   and,
@@ -13,9 +15,8 @@ import {
 } from './filter-builders';
 import { ErrorFactory, Token, tokenize } from './filter-lexer';
 
-/** Bounds the work and recursion any single request can cause. */
-export const MAX_FILTER_LENGTH = 4096;
-export const MAX_FILTER_DEPTH = 50;
+/** The limits that bound the work and recursion one filter or PATCH path can cause. */
+export type FilterLimits = Pick<ScimLimits, 'maxFilterLength' | 'maxFilterNodes' | 'maxFilterDepth'>;
 
 const OPERATORS: ReadonlySet<string> = new Set<CompareOperator>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 /** RFC 8259 §6 number; anything else unquoted is an Entra bare string. */
@@ -32,11 +33,13 @@ function isKeyword(token: Token, keyword: string): boolean {
 export class FilterParser {
   private index = 0;
   private depth = 0;
+  private nodes = 0;
 
   constructor(
     private readonly tokens: readonly Token[],
     private readonly fail: ErrorFactory,
     private readonly noun: 'filter' | 'path',
+    private readonly limits: FilterLimits,
   ) {}
 
   /** Parses the whole token stream as a filter. */
@@ -92,17 +95,28 @@ export class FilterParser {
     return token;
   }
 
+  /** Depth counts parentheses (with or without `not`) and brackets: what makes the parser and evaluators recurse. */
   private enter(opener: Token): void {
-    if (++this.depth > MAX_FILTER_DEPTH) {
-      this.error(`The ${this.noun} nests deeper than ${MAX_FILTER_DEPTH} levels`, opener, false);
+    if (++this.depth > this.limits.maxFilterDepth) {
+      const limit = describeLimit(this.limits, 'maxFilterDepth');
+      throw ScimError.invalidFilter(`The ${this.noun} nests deeper than ${limit} at position ${opener.start + 1}`);
     }
+  }
+
+  /** Counts every node built (comparisons, presence tests, and, or, not, value paths), failing at the first over the limit. */
+  private node<T extends Filter>(filter: T, at: Token): T {
+    if (++this.nodes > this.limits.maxFilterNodes) {
+      const limit = describeLimit(this.limits, 'maxFilterNodes');
+      throw ScimError.invalidFilter(`The ${this.noun} has more nodes than ${limit} at position ${at.start + 1}`);
+    }
+    return filter;
   }
 
   private parseOr(inValuePath: boolean): Filter {
     let left = this.parseAnd(inValuePath);
     while (isKeyword(this.peek(), 'or')) {
-      this.next();
-      left = or(left, this.parseAnd(inValuePath));
+      const keyword = this.next();
+      left = this.node(or(left, this.parseAnd(inValuePath)), keyword);
     }
     return left;
   }
@@ -110,8 +124,8 @@ export class FilterParser {
   private parseAnd(inValuePath: boolean): Filter {
     let left = this.parseUnary(inValuePath);
     while (isKeyword(this.peek(), 'and')) {
-      this.next();
-      left = and(left, this.parseUnary(inValuePath));
+      const keyword = this.next();
+      left = this.node(and(left, this.parseUnary(inValuePath)), keyword);
     }
     return left;
   }
@@ -127,7 +141,7 @@ export class FilterParser {
       const inner = this.parseOr(inValuePath);
       this.expect(')', open);
       this.depth--;
-      return negated ? not(inner) : inner;
+      return negated ? this.node(not(inner), token) : inner;
     }
     if (token.kind !== 'word') this.error(`Expected an attribute path, '(' or 'not'`, token);
     return this.parseAttributeExpression(inValuePath);
@@ -145,9 +159,10 @@ export class FilterParser {
     const { filter, close } = this.parseBracket();
     const subToken = this.peek();
     const sub = this.peekSubAttribute(close);
-    if (sub === undefined) return valuePath(path, filter);
+    if (sub === undefined) return this.node(valuePath(path, filter), pathToken);
     // Entra's `emails[type eq "work"].value eq "x"`: the comparison applies to the same element.
-    return valuePath(path, and(filter, this.parseComparison({ attribute: sub }, subToken)));
+    const joined = this.node(and(filter, this.parseComparison({ attribute: sub }, subToken)), subToken);
+    return this.node(valuePath(path, joined), pathToken);
   }
 
   private parseBracket(): { filter: Filter; close: Token } {
@@ -185,13 +200,13 @@ export class FilterParser {
       if (after.kind === 'string' || (after.kind === 'word' && !isKeyword(after, 'and') && !isKeyword(after, 'or'))) {
         this.error(`The 'pr' operator takes no value`, after);
       }
-      return pr(path);
+      return this.node(pr(path), pathToken);
     }
     if (!OPERATORS.has(op)) {
       const hint = isKeyword(pathToken, 'not') ? ` ('not' must be followed by '(')` : '';
       this.error(`Expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le or pr)${hint}`, opToken);
     }
-    return compare(path, op as CompareOperator, this.parseValue(opToken));
+    return this.node(compare(path, op as CompareOperator, this.parseValue(opToken)), pathToken);
   }
 
   private parseValue(opToken: Token): FilterValue {
@@ -216,19 +231,28 @@ export class FilterParser {
 }
 
 /**
+ * Refuses filter or path text longer than maxFilterLength, before any work is done on it.
+ * @throws ScimError invalidFilter naming the limit.
+ */
+export function checkFilterLength(text: string, limits: FilterLimits, noun: 'filter' | 'path'): void {
+  if (text.length > limits.maxFilterLength) {
+    throw ScimError.invalidFilter(`The ${noun} is longer than ${describeLimit(limits, 'maxFilterLength')}`);
+  }
+}
+
+/**
  * Parses a SCIM filter (RFC 7644 §3.4.2.2), accepting these Microsoft Entra ID quirks: operators and
  * keywords in any case, unquoted values (a bare number stays a number, anything else is a string), and
  * `attr[filter].sub op value`, read as `attr[filter and sub op value]`.
  * Positions in error details are 1-based character offsets.
- * @throws ScimError invalidFilter (400) on any malformed input, and nothing else.
+ * @param limits length, node count and nesting depth (parentheses and brackets) allowed.
+ * @throws ScimError invalidFilter (400) on any malformed input or exceeded limit, and nothing else.
  */
-export function parseFilter(text: string): Filter {
+export function parseFilter(text: string, limits: FilterLimits = DEFAULT_SCIM_LIMITS): Filter {
   if (typeof text !== 'string') throw ScimError.invalidFilter('The filter must be a string');
-  if (text.length > MAX_FILTER_LENGTH) {
-    throw ScimError.invalidFilter(`The filter is longer than ${MAX_FILTER_LENGTH} characters`);
-  }
+  checkFilterLength(text, limits, 'filter');
   const fail: ErrorFactory = (detail) => ScimError.invalidFilter(detail);
   const tokens = tokenize(text, fail);
   if (tokens.length === 1) throw ScimError.invalidFilter('The filter is empty');
-  return new FilterParser(tokens, fail, 'filter').parseFilterToEnd();
+  return new FilterParser(tokens, fail, 'filter', limits).parseFilterToEnd();
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ScimError } from '../errors/scim-error';
 import { AttributePath, CompareOperator, Filter, FilterValue } from './filter-ast';
-import { parseFilter } from './filter-parser';
+import { FilterLimits, parseFilter } from './filter-parser';
 import { printFilter } from './filter-printer';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -67,11 +67,14 @@ const { filter: generatedFilter } = fc.letrec<{ filter: Filter; inner: Filter }>
 // fc.record builds null-prototype objects; clone them into plain ones so toStrictEqual compares shapes only.
 const arbitraryFilter: fc.Arbitrary<Filter> = generatedFilter.map((filter) => structuredClone(filter));
 
+/** Limits no generated filter reaches, so the round trip is about the grammar alone. */
+const ROOMY: FilterLimits = { maxFilterLength: 1_000_000, maxFilterNodes: 10_000, maxFilterDepth: 1000 };
+
 describe('printFilter / parseFilter round trip', () => {
   it('parseFilter(printFilter(ast)) equals ast', () => {
     fc.assert(
       fc.property(arbitraryFilter, (ast) => {
-        expect(parseFilter(printFilter(ast))).toStrictEqual(ast);
+        expect(parseFilter(printFilter(ast), ROOMY)).toStrictEqual(ast);
       }),
       { numRuns: 300 },
     );
@@ -142,6 +145,75 @@ describe('parseFilter robustness', () => {
         parsesOrRejects(`${open.repeat(n)}a pr${')'.repeat(n)}`),
       ),
       { numRuns: 50 },
+    );
+  });
+});
+
+/** Oracle: every node of the tree (comparisons, presence tests, and, or, not, value paths). */
+function nodeCount(filter: Filter): number {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return 1 + nodeCount(filter.left) + nodeCount(filter.right);
+    case 'not':
+    case 'valuePath':
+      return 1 + nodeCount(filter.filter);
+    default:
+      return 1;
+  }
+}
+
+/** Oracle: the parentheses and brackets around the deepest leaf of printFilter's text, mirroring where it parenthesises. */
+function nesting(filter: Filter): number {
+  switch (filter.kind) {
+    case 'and':
+      return Math.max(
+        nesting(filter.left) + (filter.left.kind === 'or' ? 1 : 0),
+        nesting(filter.right) + (filter.right.kind === 'or' || filter.right.kind === 'and' ? 1 : 0),
+      );
+    case 'or':
+      return Math.max(nesting(filter.left), nesting(filter.right) + (filter.right.kind === 'or' ? 1 : 0));
+    case 'not':
+    case 'valuePath':
+      return 1 + nesting(filter.filter);
+    default:
+      return 0;
+  }
+}
+
+describe('parseFilter complexity limits', () => {
+  it('accepts a filter exactly when its node count and nesting are within the limits, and otherwise names the limit', () => {
+    const limits = fc.record({ maxFilterNodes: fc.integer({ min: 1, max: 40 }), maxFilterDepth: fc.integer({ min: 1, max: 6 }) });
+    fc.assert(
+      fc.property(arbitraryFilter, limits, (ast, { maxFilterNodes, maxFilterDepth }) => {
+        const text = printFilter(ast);
+        const within = nodeCount(ast) <= maxFilterNodes && nesting(ast) <= maxFilterDepth;
+        let error: unknown;
+        try {
+          expect(parseFilter(text, { maxFilterLength: 1_000_000, maxFilterNodes, maxFilterDepth })).toStrictEqual(ast);
+        } catch (e) {
+          error = e;
+        }
+        if (within) {
+          expect(error).toBeUndefined();
+        } else {
+          expect(error).toBeInstanceOf(ScimError);
+          expect((error as ScimError).scimType).toBe('invalidFilter');
+          expect((error as ScimError).detail).toMatch(/\(SCIM_MAX_FILTER_(NODES|DEPTH)\)/);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses text over maxFilterLength before reading it, whatever it holds', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 65, maxLength: 300 }), (text) => {
+        expect(() => parseFilter(text, { maxFilterLength: 64, maxFilterNodes: 50, maxFilterDepth: 10 })).toThrow(
+          /longer than the 64-character limit \(SCIM_MAX_FILTER_LENGTH\)/,
+        );
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -1,5 +1,6 @@
 import { ScimError } from '../errors/scim-error';
 import { PatchPath } from '../filter/filter-ast';
+import { DEFAULT_SCIM_LIMITS, ScimLimits } from '../limits/scim-limits';
 import { parsePatchPath } from '../path/parse-patch-path';
 import { UserAttributes } from '../resource/user-attributes';
 import { UserSchema } from '../schema/user-schema';
@@ -8,6 +9,7 @@ import { diffAttributes } from './attribute-change';
 import { applyToAttribute } from './apply-to-attribute';
 import { isEmptyInput, isPlainObject } from './json-value';
 import { PatchKind, PatchOperation, PatchResult } from './patch-types';
+import { checkPatchCost, checkPatchRequest, PatchWork } from './patch-work';
 import { Target, resolveTarget } from './resolve-target';
 
 export type { AttributeChange, PatchOperation, PatchResult } from './patch-types';
@@ -16,6 +18,7 @@ export { evaluateFilter } from './evaluate-filter';
 
 interface PatchContext extends EditContext {
   readonly schema: UserSchema;
+  readonly limits: ScimLimits;
 }
 
 /** Members of a path-less value that the server owns (RFC 7643 §3.1); ignored, as on POST. */
@@ -28,19 +31,25 @@ const IGNORED_KEYS = new Set(['schemas', 'id', 'meta']);
  * URNs; value-filter paths that create the element when none matches; manager as a bare id, `{value}`
  * or `[{$ref, value}]` (stored as `{value}`); null or "" meaning remove. Unregistered custom extension
  * attributes and password are skipped and reported in `dropped`.
+ * The work is bounded by `limits`: the request's size up front, then element visits (filter
+ * evaluations, value comparisons) counted against maxPatchOperations × maxMultiValuedElements.
  * @returns new attributes (the input is not mutated), the changed top-level attributes, dropped names.
  * @throws ScimError invalidSyntax (unknown op), noTarget (remove without path; no match that can be
  * created), invalidPath (unknown attribute or malformed path), mutability (readOnly target),
- * invalidValue (wrong value type, missing value, required attribute removed).
+ * invalidValue (wrong value type, missing value, required attribute removed, a limit exceeded),
+ * invalidFilter (a path over the filter limits).
  */
 export function applyPatch(
   schema: UserSchema,
   attributes: UserAttributes,
   operations: readonly PatchOperation[],
+  limits: ScimLimits = DEFAULT_SCIM_LIMITS,
 ): PatchResult {
   if (!Array.isArray(operations)) throw ScimError.invalidSyntax('"Operations" must be an array');
+  checkPatchRequest(operations, limits);
+  checkPatchCost(attributes, operations.length, limits);
   const draft = new AttributeDraft(attributes, schema.core.id);
-  const context: PatchContext = { schema, draft, log: { dropped: [] } };
+  const context: PatchContext = { schema, limits, draft, log: { dropped: [] }, work: new PatchWork(limits) };
   for (const operation of operations) applyOperation(context, operation);
   const result = context.draft.snapshot();
   checkRequired(schema, attributes, result);
@@ -82,7 +91,7 @@ function applyAtPath(context: PatchContext, kind: PatchKind, text: string, value
   if (/^urn:/i.test(trimmed) && !schema.all.some((s) => trimmed.toLowerCase().startsWith(s.id.toLowerCase()))) {
     return void context.log.dropped.push(trimmed);
   }
-  applyToTarget(context, kind, resolveTarget(schema, parsePatchPath(text)), value);
+  applyToTarget(context, kind, resolveTarget(schema, parsePatchPath(text, context.limits)), value);
 }
 
 function applyToTarget(context: PatchContext, kind: PatchKind, target: Target, value: unknown): void {
@@ -97,7 +106,7 @@ function applyToExtension(context: PatchContext, kind: PatchKind, schemaId: stri
   if (!isPlainObject(value)) throw ScimError.invalidValue(`"${schemaId}" needs an object of its attributes as "value"`);
   for (const [key, member] of Object.entries(value)) {
     if (IGNORED_KEYS.has(key.toLowerCase())) continue;
-    const path: PatchPath = /[.[]/.test(key) ? parsePatchPath(`${schemaId}:${key}`) : { schema: schemaId, attribute: key };
+    const path: PatchPath = /[.[]/.test(key) ? parsePatchPath(`${schemaId}:${key}`, context.limits) : { schema: schemaId, attribute: key };
     applyToTarget(context, kind, resolveTarget(context.schema, path), member);
   }
 }

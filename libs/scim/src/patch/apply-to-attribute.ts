@@ -5,6 +5,7 @@ import { applyToElements } from './apply-to-elements';
 import { complexMerger, settlePrimary } from './complex-value';
 import { containsValue, deepEqual, isEmptyInput, isPlainObject, without } from './json-value';
 import { PatchKind } from './patch-types';
+import { PatchWork } from './patch-work';
 import { AttributeTarget } from './resolve-target';
 
 /**
@@ -18,12 +19,12 @@ import { AttributeTarget } from './resolve-target';
  * multi-valued attribute changes nothing.
  */
 export function applyToAttribute(context: EditContext, kind: PatchKind, target: AttributeTarget, value: unknown): void {
-  const { draft, log } = context;
+  const { draft, log, work } = context;
   const { definition, sub } = target;
   if (target.filter || (sub && definition.multiValued)) return applyToElements(context, kind, target, value);
   const current = draft.get(target);
   if (sub) return draft.set(target, withSubAttribute(target, sub, current, kind === 'remove' ? undefined : value, log));
-  if (kind === 'remove') return draft.set(target, removeMatching(target, current, value, log));
+  if (kind === 'remove') return draft.set(target, removeMatching(target, current, value, log, work));
   if (isEmptyInput(value)) {
     if (!(definition.multiValued && kind === 'add')) draft.set(target, undefined);
     return;
@@ -31,7 +32,7 @@ export function applyToAttribute(context: EditContext, kind: PatchKind, target: 
   if (definition.multiValued) {
     const items = (coerceAttributeValue(definition, value, target.name, log) as unknown[] | undefined) ?? [];
     const all = new Set(items.keys());
-    return draft.set(target, kind === 'add' ? appendNew(definition, current, items) : settlePrimary(definition, items, all));
+    return draft.set(target, kind === 'add' ? appendNew(definition, current, items, work) : settlePrimary(definition, items, all));
   }
   if (definition.type === 'complex') return draft.set(target, complexMerger(definition, value, target.name, log)(current));
   draft.set(target, coerceAttributeValue(definition, value, target.name, log));
@@ -49,19 +50,21 @@ function withSubAttribute(
   return { ...(isPlainObject(current) ? current : {}), [sub.name]: coerced };
 }
 
-function appendNew(definition: AttributeDefinition, current: unknown, items: readonly unknown[]): unknown[] {
+function appendNew(definition: AttributeDefinition, current: unknown, items: readonly unknown[], work: PatchWork): unknown[] {
   const values = Array.isArray(current) ? [...current] : current === undefined ? [] : [current];
   const touched = new Set<number>();
   // Settling the incoming values first keeps a repeated add idempotent when it carries two primaries.
   for (const item of settlePrimary(definition, items, new Set(items.keys()))) {
+    work.spend(values.length);
     if (!values.some((existing) => deepEqual(existing, item))) touched.add(values.push(item) - 1);
   }
   return settlePrimary(definition, values, touched);
 }
 
-function removeMatching(target: AttributeTarget, current: unknown, value: unknown, log: DropLog): unknown {
+function removeMatching(target: AttributeTarget, current: unknown, value: unknown, log: DropLog, work: PatchWork): unknown {
   if (!target.definition.multiValued || value === undefined || isEmptyInput(value)) return undefined;
   const patterns = coerceAttributeValue(target.definition, value, target.name, log);
   if (!Array.isArray(patterns) || !Array.isArray(current)) return current;
+  work.spend(patterns.length * current.length);
   return current.filter((element) => !patterns.some((pattern) => containsValue(element, pattern)));
 }

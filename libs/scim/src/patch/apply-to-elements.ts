@@ -21,6 +21,7 @@ export function applyToElements(context: EditContext, kind: PatchKind, target: A
   const elements: unknown[] = definition.multiValued
     ? Array.isArray(current) ? [...current] : []
     : current === undefined ? [] : [current];
+  if (filter) context.work.spend(elements.length);
   const selects = (element: unknown) => !filter || evaluateFilter(filter, element, definition);
   const matched = new Set(elements.flatMap((element, i) => (selects(element) ? [i] : [])));
   let next: unknown[];

@@ -2,6 +2,7 @@ import { UserAttributes } from '../resource/user-attributes';
 import { AttributeDefinition } from '../schema/attribute-definition';
 import { ENTERPRISE_USER_SCHEMA_ID } from '../schema/enterprise-user.schema';
 import { JsonObject, compact, isPlainObject } from './json-value';
+import { PatchWork } from './patch-work';
 
 export interface AttributeLocation {
   readonly schemaId: string;
@@ -65,8 +66,9 @@ function storedForm({ schemaId, definition }: AttributeLocation, value: unknown)
   return typeof value.$ref === 'string' && value.$ref !== '' ? { value: value.value, $ref: value.$ref } : { value: value.value };
 }
 
-/** What applying one operation needs: the draft to edit and the log of dropped names. */
+/** What applying one operation needs: the draft to edit, the log of dropped names, the work counter. */
 export interface EditContext {
   readonly draft: AttributeDraft;
   readonly log: { readonly dropped: string[] };
+  readonly work: PatchWork;
 }

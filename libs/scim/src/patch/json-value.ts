@@ -49,7 +49,8 @@ export function compact(value: unknown): unknown {
 
 /** Case-insensitive member lookup (RFC 7643 §2.1), for elements that may not use canonical names. */
 export function memberOf(object: JsonObject, name: string): unknown {
-  if (name in object) return object[name];
+  // Own members only: `constructor` or `toString` must not reach Object.prototype.
+  if (Object.hasOwn(object, name)) return object[name];
   const wanted = name.toLowerCase();
   const key = Object.keys(object).find((k) => k.toLowerCase() === wanted);
   return key === undefined ? undefined : object[key];

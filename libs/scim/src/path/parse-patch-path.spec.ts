@@ -72,8 +72,6 @@ describe('parsePatchPath', () => {
     ['foo:bar', /not a schema URN/],
     [`${ENTERPRISE}:`, /not a valid attribute name/],
     ['emails[type eq "wo', /Unterminated string/],
-    ['x'.repeat(4097), /longer than 4096/],
-    [`a[${'('.repeat(60)}b pr${')'.repeat(60)}]`, /deeper than 50/],
   ])('rejects %j with invalidPath (400)', (text, detail) => {
     const error = pathError(text);
     expect(error.scimType).toBe('invalidPath');
@@ -125,10 +123,31 @@ describe('parsePatchPath robustness', () => {
           parsePatchPath(text);
         } catch (error) {
           expect(error).toBeInstanceOf(ScimError);
-          expect((error as ScimError).scimType).toBe('invalidPath');
+          const { scimType, detail } = error as ScimError;
+          // A bracket filter over a filter limit is refused as a filter, naming the limit.
+          if (scimType === 'invalidFilter') expect(detail).toMatch(/\(SCIM_MAX_FILTER_(LENGTH|NODES|DEPTH)\)/);
+          else expect(scimType).toBe('invalidPath');
         }
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('parsePatchPath limits', () => {
+  it.each([
+    ['x'.repeat(1025), /The path is longer than the 1024-character limit \(SCIM_MAX_FILTER_LENGTH\)/],
+    [`a[${'('.repeat(10)}b pr${')'.repeat(10)}]`, /The path nests deeper than the 10-level limit \(SCIM_MAX_FILTER_DEPTH\)/],
+    [`emails[${Array.from({ length: 26 }, (_, i) => `type eq "${i}"`).join(' or ')}]`, /more nodes than the 50-node limit \(SCIM_MAX_FILTER_NODES\)/],
+  ])('refuses %j with invalidFilter naming the limit', (text, detail) => {
+    const error = pathError(text);
+    expect(error.scimType).toBe('invalidFilter');
+    expect(error.detail).toMatch(detail);
+  });
+
+  it('applies the limits it is given', () => {
+    const tight = { maxFilterLength: 64, maxFilterNodes: 1, maxFilterDepth: 1 };
+    expect(parsePatchPath('emails[type eq "work"].value', tight)).toMatchObject({ attribute: 'emails', subAttribute: 'value' });
+    expect(() => parsePatchPath('emails[type eq "work" and primary eq true]', tight)).toThrow(/1-node limit/);
   });
 });

@@ -138,3 +138,22 @@ describe('parseAttributeList', () => {
     expect(() => parseAttributeList(schema, list)).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidValue' }));
   });
 });
+
+describe('sub-attributes that do not exist', () => {
+  it.each(['userName.x', 'id.x', 'externalId.value', 'active.x', 'schemas.x', `${ENTERPRISE}:department.x`])(
+    'refuses %s, a sub-attribute of a simple attribute, with 400 invalidValue',
+    (name) => {
+      for (const query of [{ attributes: name }, { excludedAttributes: name }]) {
+        expect(() => select(query)).toThrow(expect.objectContaining({ status: 400, scimType: 'invalidValue' }));
+      }
+    },
+  );
+
+  it.each(['name.constructor', 'name.toString', 'emails.__proto__', 'emails.hasOwnProperty', 'meta.constructor', 'name.nope'])(
+    'selects nothing for %s, an unknown sub-attribute, and excludes nothing',
+    (name) => {
+      expect(select({ attributes: name })).toEqual(core({}));
+      expect(select({ excludedAttributes: name })).toEqual(user);
+    },
+  );
+});

@@ -1,4 +1,6 @@
 import { ScimError } from '../errors/scim-error';
+import { quoteForDetail } from '../filter/filter-builders';
+import { findAttribute } from '../schema/attribute-definition';
 import { UserSchema } from '../schema/user-schema';
 
 /** Attributes that are always returned (RFC 7643 §7 `returned: always`, and `schemas`). */
@@ -27,15 +29,35 @@ function toSelector(schema: UserSchema, name: string): Selector | undefined {
   if (!split && name.toLowerCase().startsWith('urn:')) return undefined;
   const schemaId = split?.schemaId ?? schema.core.id;
   const [attributeName, subAttribute, ...extra] = (split ? split.rest : name).split('.');
-  if (extra.length > 0 || !attributeName) throw ScimError.invalidValue(`"${name}" is not an attribute name`);
-  if (schemaId === schema.core.id && ['meta', 'id', 'schemas'].includes(attributeName.toLowerCase())) {
-    return { key: attributeName.toLowerCase() === 'meta' ? 'meta' : attributeName, subAttribute };
+  if (extra.length > 0 || !attributeName) throw ScimError.invalidValue(`${quoteForDetail(name)} is not an attribute name`);
+  const serverOwned = schemaId === schema.core.id ? SERVER_OWNED.get(attributeName.toLowerCase()) : undefined;
+  if (serverOwned) {
+    if (subAttribute !== undefined && !serverOwned.complex) throw noSubAttributes(name, serverOwned.key);
+    return { key: serverOwned.key, subAttribute };
   }
   const resolved = schema.resolve(schemaId, attributeName);
   if (!resolved) return undefined;
-  const sub = subAttribute && resolved.definition.subAttributes?.find((s) => s.name.toLowerCase() === subAttribute.toLowerCase())?.name;
-  if (resolved.schemaId === schema.core.id) return { key: resolved.definition.name, subAttribute: sub || subAttribute };
-  return { key: resolved.schemaId, attribute: resolved.definition.name, subAttribute: sub || subAttribute };
+  const { definition } = resolved;
+  let sub: string | undefined;
+  if (subAttribute !== undefined) {
+    if (definition.type !== 'complex') throw noSubAttributes(name, definition.name);
+    sub = findAttribute(definition.subAttributes ?? [], subAttribute)?.name;
+    // An unknown sub-attribute selects nothing, as an unknown attribute does.
+    if (sub === undefined) return undefined;
+  }
+  if (resolved.schemaId === schema.core.id) return { key: definition.name, subAttribute: sub };
+  return { key: resolved.schemaId, attribute: definition.name, subAttribute: sub };
+}
+
+/** Members every resource has that no schema attribute describes; only meta has sub-attributes. */
+const SERVER_OWNED: ReadonlyMap<string, { key: string; complex: boolean }> = new Map([
+  ['meta', { key: 'meta', complex: true }],
+  ['id', { key: 'id', complex: false }],
+  ['schemas', { key: 'schemas', complex: false }],
+]);
+
+function noSubAttributes(name: string, attribute: string): ScimError {
+  return ScimError.invalidValue(`${quoteForDetail(name)} is not an attribute name: "${attribute}" has no sub-attributes`);
 }
 
 /** Applies `attributes` (keep only these) or else `excludedAttributes` (drop these) to a rendered resource. */
@@ -95,8 +117,11 @@ function pick(value: unknown, sub: string, already: unknown): unknown {
 }
 
 function only(element: unknown, sub: string): Record<string, unknown> {
-  const record = element as Record<string, unknown>;
-  return sub in record ? { [sub]: record[sub] } : {};
+  return isRecord(element) && Object.hasOwn(element, sub) ? { [sub]: element[sub] } : {};
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function remove(resource: Record<string, unknown>, s: Selector): void {
@@ -109,6 +134,6 @@ function remove(resource: Record<string, unknown>, s: Selector): void {
     if (s.attribute !== undefined && Object.keys(holder).length === 0) delete resource[s.key];
   } else {
     const target = holder[key];
-    for (const element of Array.isArray(target) ? target : [target]) delete (element as Record<string, unknown>)[s.subAttribute];
+    for (const element of Array.isArray(target) ? target : [target]) if (isRecord(element)) delete element[s.subAttribute];
   }
 }
