@@ -1,10 +1,12 @@
+import type { AppConfig } from '@app/platform/config/app-config';
 import type { UserRow } from '@app/read-model/store/user-read-model';
-import { listResponse } from '@app/scim/messages/list-response';
+import { listResponseWithin } from '@app/scim/messages/list-response';
 import { renderUser, userEtag } from '@app/scim/resource/render-user';
 import { parseAttributeList, selectAttributes } from '@app/scim/resource/select-attributes';
-import { Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
+import { APP_CONFIG } from '../app.tokens';
 import { ScimAuthGuard } from '../auth/scim-auth.guard';
 import { ScimContext } from '../auth/scim-context.decorator';
 import type { ScimRequestContext } from '../auth/scim-request-context';
@@ -16,12 +18,12 @@ import { CreateUserCommand } from './create-user/create-user.command';
 import { DeleteUserCommand } from './delete-user/delete-user.command';
 import { GetUserQuery } from './get-user/get-user.query';
 import { ListUsersQuery } from './list-users/list-users.query';
-import { SearchRequestDto } from './list-users/search-request.dto';
-import { PatchOpDto } from './patch-user/patch-op.dto';
+import { AttributeSelectionDto, SearchRequestDto } from './list-users/search-request.dto';
+import { readPatchOperations } from './patch-user/patch-op.dto';
 import { PatchUserCommand } from './patch-user/patch-user.command';
 import { ReplaceUserCommand } from './replace-user/replace-user.command';
 
-type Selection = { attributes?: string; excludedAttributes?: string };
+type AttributeSelection = ReturnType<typeof parseAttributeList>;
 
 /** RFC 7644 §3 for /Users: parses, dispatches, renders; nothing else. */
 @Controller(SCIM_ROUTE_PREFIX)
@@ -30,6 +32,7 @@ export class UsersController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post('Users')
@@ -57,9 +60,10 @@ export class UsersController {
   async get(
     @ScimContext() context: ScimRequestContext,
     @Param('userId', UserIdPipe) userId: string,
-    @Query() selection: Selection,
+    @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    const selection = validateEnvelope(AttributeSelectionDto, query);
     const user = await this.queries.execute(new GetUserQuery(context.providerId, userId));
     return this.represent(context, user, reply, selection);
   }
@@ -82,8 +86,8 @@ export class UsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { Operations } = validateEnvelope(PatchOpDto, context.body);
-    await this.commands.execute(new PatchUserCommand(context, userId, Operations, parseIfMatch(ifMatch)));
+    const operations = readPatchOperations(context.body);
+    await this.commands.execute(new PatchUserCommand(context, userId, operations, parseIfMatch(ifMatch)));
     return this.represent(context, await this.queries.execute(new GetUserQuery(context.providerId, userId)), reply);
   }
 
@@ -95,19 +99,26 @@ export class UsersController {
 
   private async search(context: ScimRequestContext, search: SearchRequestDto) {
     const page = await this.queries.execute(new ListUsersQuery(context.providerId, context.schema, search));
-    const resources = page.rows.map((row) => this.render(context, row, search));
-    return listResponse(resources, page.totalResults, page.startIndex);
+    const include = parseAttributeList(context.schema, search.attributes);
+    const exclude = parseAttributeList(context.schema, search.excludedAttributes);
+    const resources = this.renderEach(context, page.rows, include, exclude);
+    return listResponseWithin(resources, page.totalResults, page.startIndex, this.config.limits.maxResponseBytes);
   }
 
-  private represent(context: ScimRequestContext, user: UserRow, reply: FastifyReply, selection: Selection = {}) {
-    reply.header('ETag', userEtag(user.version));
-    return this.render(context, user, selection);
-  }
-
-  private render(context: ScimRequestContext, user: UserRow, selection: Selection) {
-    const resource = renderUser(context.schema, { id: user.userId, ...user }, this.location(context, user.userId));
+  private represent(context: ScimRequestContext, user: UserRow, reply: FastifyReply, selection: AttributeSelectionDto = {}) {
     const include = parseAttributeList(context.schema, selection.attributes);
     const exclude = parseAttributeList(context.schema, selection.excludedAttributes);
+    reply.header('ETag', userEtag(user.version));
+    return this.render(context, user, include, exclude);
+  }
+
+  /** Renders lazily: a page that stops early at the response limit never renders the rest. */
+  private *renderEach(context: ScimRequestContext, rows: readonly UserRow[], include: AttributeSelection, exclude: AttributeSelection) {
+    for (const row of rows) yield this.render(context, row, include, exclude);
+  }
+
+  private render(context: ScimRequestContext, user: UserRow, include: AttributeSelection, exclude: AttributeSelection) {
+    const resource = renderUser(context.schema, { id: user.userId, ...user }, this.location(context, user.userId));
     return selectAttributes(resource, include, exclude);
   }
 

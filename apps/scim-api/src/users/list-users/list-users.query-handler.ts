@@ -19,7 +19,7 @@ export class ListUsersQueryHandler implements IQueryHandler<ListUsersQuery, User
     // RFC 7644 §3.4.2.4: startIndex below 1 means 1, a negative count means 0; we cap count at maxResults.
     const startIndex = Math.max(1, search.startIndex ?? 1);
     const count = Math.min(Math.max(0, search.count ?? this.config.maxResults), this.config.maxResults);
-    const where = search.filter !== undefined ? compileFilter(schema, parseFilter(search.filter), 2) : undefined;
+    const where = search.filter !== undefined ? compileFilter(schema, parseFilter(search.filter, this.config.limits), 2) : undefined;
     const orderBy = compileSort(schema, search.sortBy, search.sortOrder);
     const page = await this.users.list(providerId, { where, orderBy, startIndex, count });
     return { ...page, startIndex };

@@ -6,9 +6,11 @@ import { UserEvent } from '@app/identity/user/user.events';
 import { evolveUser, foldUser, UserState } from '@app/identity/user/user.state';
 import { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
 import { ScimError } from '@app/scim/errors/scim-error';
+import { checkResourceLimits } from '@app/scim/limits/resource-limits';
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
+import type { AppConfig } from '@app/platform/config/app-config';
 import { Inject, Injectable } from '@nestjs/common';
-import { RELAY } from '../../app.tokens';
+import { APP_CONFIG, RELAY } from '../../app.tokens';
 import type { ScimRequestContext } from '../../auth/scim-request-context';
 import { toNewEvents } from './event-metadata';
 import { KeyedLock } from './keyed-lock';
@@ -27,8 +29,9 @@ export interface WriteOptions {
 }
 
 /**
- * Load → decide → reserve unique values → append with the revision decided on → wait for the read
- * model (read-your-writes). A concurrent writer makes it reload and decide again, a bounded number
+ * Load → decide → check the resulting user against the limits → reserve unique values → append with
+ * the revision decided on → wait for the read model (read-your-writes). What the read model could not
+ * hold is refused before anything is appended. A concurrent writer makes it reload and decide again, a bounded number
  * of times; with If-Match the conflict is the client's to resolve (412).
  */
 @Injectable()
@@ -38,6 +41,7 @@ export class UserWriter {
     private readonly reservations: UniqueValueReservations,
     private readonly projector: ReadModelProjector,
     @Inject(RELAY) private readonly relay: IntegrationEventRelay | null,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private readonly streamLocks = new KeyedLock();
@@ -66,6 +70,7 @@ export class UserWriter {
       if (decision.events.length === 0) return;
       const after = decision.events.reduce(evolveUser, state);
       const attributesOf = (s: UserState) => (s.status === 'present' ? s.attributes : undefined);
+      if (after.status === 'present') checkResourceLimits(attributesOf(state), after.attributes, this.config.limits);
       let result;
       try {
         await this.reservations.reserve(context, userId, attributesOf(state), attributesOf(after));
