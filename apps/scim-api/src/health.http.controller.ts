@@ -18,14 +18,13 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready as long as SCIM can be served: a Kafka outage shows as lag, never as unreadiness. */
+  /**
+   * Ready as long as SCIM can be served: a Kafka outage shows as lag, and quarantined projection
+   * failures as status "degraded" (every other user is served), never as unreadiness.
+   */
   @Get('ready')
   async ready() {
     await this.stores.db.query('SELECT 1');
-    return {
-      status: 'ok',
-      projectedPosition: await this.projector.catchUp(),
-      ...(this.relay ? { kafka: this.relay.current } : {}),
-    };
+    return { ...(await this.projector.readiness()), ...(this.relay ? { kafka: this.relay.current } : {}) };
   }
 }

@@ -1,8 +1,9 @@
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
 import type { Stores } from '@app/read-model/open-stores';
+import { describeProjectionError } from '@app/read-model/projections/projection-error';
 import { createServer, Server } from 'node:http';
 
-/** GET /health/live and /health/ready for the worker: projection position and Kafka lag. */
+/** GET /health/live and /health/ready for the worker: projection position and failures, Kafka lag. */
 export function startHealthServer(stores: Stores, relay: IntegrationEventRelay | undefined, host: string, port: number): Promise<Server> {
   const server = createServer((request, response) => {
     const send = (status: number, body: unknown) => {
@@ -11,9 +12,14 @@ export function startHealthServer(stores: Stores, relay: IntegrationEventRelay |
     if (request.method !== 'GET') return send(405, { status: 'method not allowed' });
     if (request.url === '/health/live') return send(200, { status: 'ok' });
     if (request.url !== '/health/ready') return send(404, { status: 'not found' });
-    stores.projector.catchUp().then(
-      (projectedPosition) => send(200, { status: 'ok', projectedPosition, ...(relay ? { kafka: relay.current } : {}) }),
-      (error: Error) => send(503, { status: 'unavailable', error: error.message }),
+    // Quarantined projection failures answer 200 "degraded": the rest of the log keeps projecting.
+    stores.projector.readiness().then(
+      (readiness) => send(200, { ...readiness, ...(relay ? { kafka: relay.current } : {}) }),
+      (error: unknown) => {
+        // Class and code only: a driver error's message may quote the statement's values.
+        const { errorClass, errorCode } = describeProjectionError(error);
+        send(503, { status: 'unavailable', errorClass, errorCode });
+      },
     );
   });
   return new Promise((resolve) => server.listen(port, host, () => resolve(server)));

@@ -428,6 +428,19 @@ describe('reprojectQuarantined (PGlite)', () => {
     expect(reads).toBe(2);
   });
 
+  it('leaves alone a stream another run released meanwhile', async () => {
+    const { userId } = await poisonWithHeldRename();
+    const raced: EventStore = Object.assign(Object.create(events) as EventStore, {
+      readStream: async (streamId: string) => {
+        await pglite.query('DELETE FROM projection_failures WHERE stream_id = $1', [streamId]);
+        return events.readStream(streamId);
+      },
+    });
+
+    expect(await reprojectQuarantined(db, raced)).toEqual([{ streamId: StreamIds.user(P, userId), outcome: 'already-released' }]);
+    expect(await users.findById(P, userId)).toBeUndefined();
+  });
+
   it('gives up with an error when the stream keeps changing', async () => {
     await poisonWithHeldRename();
     const stale: EventStore = Object.assign(Object.create(events) as EventStore, {

@@ -1,0 +1,71 @@
+import { StreamIds } from '@app/identity/shared/stream-ids';
+import { createLogger } from '@app/platform/logging/logger';
+import { openStores, Stores } from '@app/read-model/open-stores';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { startHealthServer } from './health-server';
+
+describe('scim-worker health server (PGlite)', () => {
+  let stores: Stores;
+  let server: Server;
+  let failing: Error | undefined;
+
+  beforeAll(async () => {
+    stores = await openStores({ dataDir: ':memory:' }, createLogger('silent'));
+    // The projector as the server sees it, made to fail on demand as it would while PostgreSQL is away.
+    const projector = Object.assign(Object.create(stores.projector), {
+      readiness: () => (failing ? Promise.reject(failing) : stores.projector.readiness()),
+    });
+    server = await startHealthServer({ ...stores, projector }, undefined, '127.0.0.1', 0);
+  });
+  afterAll(async () => {
+    server.close();
+    await stores.close();
+  });
+
+  const get = async (path: string, method = 'GET') => {
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, { method });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('answers liveness, and refuses other paths and methods', async () => {
+    expect(await get('/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect((await get('/health/other')).status).toBe(404);
+    expect((await get('/health/ready', 'POST')).status).toBe(405);
+  });
+
+  it('is ready with no projection failures', async () => {
+    expect(await get('/health/ready')).toEqual({
+      status: 200,
+      body: { status: 'ok', projectedPosition: 0, projectionFailures: { quarantinedStreams: 0, quarantinedEvents: 0, failures: [] } },
+    });
+  });
+
+  it('stays ready but degraded, listing the failure, when an event is quarantined', async () => {
+    const userId = randomUUID();
+    const data = { providerId: 'p', userId, attributes: { userName: randomBytes(7_500).toString('base64') } };
+    const { position } = await stores.events.appendToStream(
+      StreamIds.user('p', userId),
+      [{ id: randomUUID(), type: 'UserProvisioned', data, metadata: { occurredAt: new Date().toISOString() } }],
+      'noStream',
+    );
+
+    const { status, body } = await get('/health/ready');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      status: 'degraded',
+      projectedPosition: position,
+      projectionFailures: { quarantinedStreams: 1, quarantinedEvents: 1, firstPosition: position, failures: [{ position, errorCode: '54000' }] },
+    });
+  });
+
+  it('is not ready while projecting fails, and says why by class and code only', async () => {
+    failing = Object.assign(new Error('connection to "alice@example.com" lost'), { code: '08006', severity: 'FATAL' });
+    try {
+      expect(await get('/health/ready')).toEqual({ status: 503, body: { status: 'unavailable', errorClass: 'connection_exception', errorCode: '08006' } });
+    } finally {
+      failing = undefined;
+    }
+  });
+});
