@@ -51,12 +51,12 @@ describe('acquireDataDirLock', () => {
     const dir = freshDir();
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     try {
-      const held = holder({ pid: child.pid! });
+      const held = holder({ pid: child.pid!, startedAt: new Date().toISOString() });
       writeLock(dir, held);
       const error = await thrownBy(acquireDataDirLock(dir, 'cli'));
       expect(error).toBeInstanceOf(DataDirLockedError);
       expect(error.message).toBe(
-        `Data directory ${dir} is in use by the SCIM server, pid ${child.pid} on host ${hostname()} since 2026-12-01T08:00:00.000Z; stop it first. ` +
+        `Data directory ${dir} is in use by the SCIM server, pid ${child.pid} on host ${hostname()} since ${held.startedAt}; stop it first. ` +
           'An embedded data directory serves one process at a time (with DATABASE_URL, operator commands run beside the servers)',
       );
       expect(readLock(dir)).toEqual(held);
@@ -85,6 +85,19 @@ describe('acquireDataDirLock', () => {
     expect(readLock(dir)).toEqual(lock.holder);
     expect(readdirSync(dir)).toEqual([DATA_DIR_LOCK_FILE]);
     await lock.release();
+  });
+
+  it('takes over a lock whose pid now belongs to a process that started after the lock was written', async () => {
+    const dir = freshDir();
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      writeLock(dir, holder({ pid: child.pid!, startedAt: new Date(Date.now() - 3_600_000).toISOString() }));
+      const lock = await acquireDataDirLock(dir, 'server');
+      expect(readLock(dir).id).toBe(lock.holder.id);
+      await lock.release();
+    } finally {
+      child.kill();
+    }
   });
 
   it('takes over a lock with its own pid that it never took: an earlier process with the same pid, as in a restarted container', async () => {

@@ -44,6 +44,8 @@ const ROLE_NAMES: Record<DataDirRole, string> = { server: 'the SCIM server', cli
 // Long enough for a racing starter to finish a takeover (milliseconds of work) on a loaded machine.
 const RETRY_FOR_MS = 5_000;
 const RETRY_EVERY_MS = 50;
+// btime has whole seconds and clocks drift: a holder's own start is always before its lock, by far less than this.
+const START_TIME_SLACK_MS = 5_000;
 const heldHere = new Set<string>();
 
 /**
@@ -71,7 +73,23 @@ export async function acquireDataDirLock(dataDir: string, role: DataDirRole): Pr
 function isStale(holder: DataDirHolder): boolean {
   if (holder.hostname !== hostname() || heldHere.has(holder.id)) return false;
   // Our own pid in a lock we never took: an earlier process that had it (a restarted container's pid 1).
-  return holder.pid === process.pid || !isAlive(holder.pid);
+  if (holder.pid === process.pid || !isAlive(holder.pid)) return true;
+  // A live pid that started after the lock was written was reused since the holder died.
+  const started = processStartMs(holder.pid);
+  return started !== undefined && started > Date.parse(holder.startedAt) + START_TIME_SLACK_MS;
+}
+
+/** When a process started, from Linux's /proc (field 22 of stat, in 1/100 s since boot); undefined elsewhere. */
+function processStartMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    const started = (bootSeconds + startTicks / 100) * 1000;
+    return Number.isFinite(started) ? started : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {
