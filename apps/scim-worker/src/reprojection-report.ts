@@ -9,14 +9,17 @@ export function describeResult(result: ReprojectionResult): string {
   switch (result.outcome) {
     case 'quarantined': {
       const { failedPosition, eventType, errorClass, errorCode, heldEvents } = result.stream;
-      return `${result.streamId}: quarantined since log position ${failedPosition} (${eventType}, ${errorClass} ${errorCode}), later events held: ${heldEvents}`;
+      const cause = `${eventType}, ${errorClass} ${errorCode}`;
+      return `${result.streamId}: quarantined since log position ${failedPosition} (${cause}), later events held: ${heldEvents}`;
     }
     case 'reprojected':
       return `${result.streamId}: re-projected (events: ${result.events}), quarantine lifted`;
     case 'already-released':
       return `${result.streamId}: no longer quarantined (released by another run)`;
-    case 'still-failing':
-      return `${result.streamId}: still fails at log position ${result.position} (${result.eventType}, ${result.errorClass} ${result.errorCode ?? ''}), left quarantined`;
+    case 'still-failing': {
+      const cause = `${result.eventType}, ${result.errorClass} ${result.errorCode ?? ''}`;
+      return `${result.streamId}: still fails at log position ${result.position} (${cause}), left quarantined`;
+    }
   }
 }
 

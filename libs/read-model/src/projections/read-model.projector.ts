@@ -77,7 +77,8 @@ export class ReadModelProjector {
     try {
       while (this.projected < position) {
         if (Date.now() > deadline) {
-          throw ScimError.serviceUnavailable(`${stored}, but the read model did not reach it within ${timeoutMs} ms; read it again shortly`, LAGGING_RETRY_AFTER_SECONDS);
+          const detail = `${stored}, but the read model did not reach it within ${timeoutMs} ms; read it again shortly`;
+          throw ScimError.serviceUnavailable(detail, LAGGING_RETRY_AFTER_SECONDS);
         }
         await (this.running ?? this.catchUp());
       }

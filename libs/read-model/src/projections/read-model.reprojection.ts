@@ -28,7 +28,11 @@ const READ_ATTEMPTS = 3;
  * those that now project; later events then project as usual. With `dryRun`, only lists them.
  * A transient error (the database going away) aborts the run by throwing.
  */
-export async function reprojectQuarantined(db: SqlDatabase, events: EventStore, options: { readonly dryRun?: boolean } = {}): Promise<ReprojectionResult[]> {
+export async function reprojectQuarantined(
+  db: SqlDatabase,
+  events: EventStore,
+  options: { readonly dryRun?: boolean } = {},
+): Promise<ReprojectionResult[]> {
   const streams = await listQuarantinedStreams(db);
   if (options.dryRun) return streams.map((stream) => ({ streamId: stream.streamId, outcome: 'quarantined', stream }));
   const results: ReprojectionResult[] = [];
