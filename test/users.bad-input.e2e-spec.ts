@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 
 const PROVIDER = { providerId: 'fuzzed', token: 'fuzzed-token-0123456789abcdef' };
 const RUNS = 60;
+/** Each hostile run sends seven requests, some of them large. */
+const HOSTILE_RUNS = 25;
 
 /** A bounded random-input run over real HTTP: any answer is fine except a 5xx or a non-SCIM error body. */
 function expectNo5xx(response: ScimResponse): void {
@@ -25,6 +27,30 @@ const filterText = fc.oneof(
     ([a, op, v]) => `${a} ${op} ${JSON.stringify(v) ?? ''}`,
   ),
 );
+
+/** Names that reach Object.prototype when looked up on a plain object. */
+const prototypeKey = fc.constantFrom('constructor', '__proto__', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf');
+/** Strings around the limits: the indexed 512, the 2,048 of any string, and far beyond. */
+const hugeString = fc.tuple(fc.constantFrom(511, 512, 513, 2048, 2049, 2700, 10_000, 70_000), fc.constantFrom('x', 'é', '😀', '"')).map(([n, c]) => c.repeat(n));
+/** JSON text nested 1 to 6,000 levels deep, as arrays, objects or both. */
+const deepJson = fc.tuple(fc.integer({ min: 1, max: 6000 }), fc.constantFrom('[', '{"a":', '[{"b":')).map(([depth, open]) => {
+  const close = open === '[' ? ']' : open === '{"a":' ? '}' : '}]';
+  return `${open.repeat(depth)}1${close.repeat(depth)}`;
+});
+/** JSON objects whose member names include prototype keys, at any depth, as raw text (so `__proto__` stays a member). */
+const prototypeJson: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.jsonValue({ maxDepth: 1 }).map((v) => JSON.stringify(v)),
+    fc.array(fc.tuple(fc.oneof(prototypeKey, attributeNames), tie('value')), { maxLength: 4 }).map(
+      (members) => `{${members.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`,
+    ),
+    fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+  ),
+})).value;
+/** Any envelope member as null or absent, which must mean absent. */
+const nullMembers = fc.subarray(['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes', 'schemas', 'Operations']);
+const selection = fc.oneof(attributeNames, prototypeKey, fc.tuple(attributeNames, fc.oneof(prototypeKey, fc.constantFrom('x', 'value', 'givenName'))).map(([a, b]) => `${a}.${b}`));
 
 describeOnEveryStore('bad input never gets a 5xx', [PROVIDER], (suite) => {
   let userId: string;
@@ -69,6 +95,46 @@ describeOnEveryStore('bad input never gets a 5xx', [PROVIDER], (suite) => {
         if (response.status >= 400) expect((await suite.scim.get(`/Users/${userId}`)).body.meta.version).toBe(before.body.meta.version);
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('answers hostile bodies (huge strings, deep nesting, prototype keys, null members) on every write and search without a 5xx', async () => {
+    const hostileBody = fc.oneof(
+      fc.tuple(attributeNames, hugeString).map(([name, text]) => JSON.stringify({ userName: `h.${randomUUID()}`, [name]: text })),
+      hugeString.map((text) => JSON.stringify({ userName: text })),
+      deepJson.map((text) => `{"userName":"deep.${randomUUID()}","x":${text}}`),
+      prototypeJson,
+      prototypeJson.map((text) => `{"userName":"p.${randomUUID()}","name":${text},"emails":[${text}]}`),
+    );
+    const hostilePatch = fc.oneof(
+      fc.tuple(attributeNames, hugeString).map(([path, value]) => JSON.stringify({ Operations: [{ op: 'replace', path, value }] })),
+      deepJson.map((text) => `{"Operations":[{"op":"add","path":"title","value":${text}}]}`),
+      prototypeJson.map((text) => `{"Operations":[{"op":"replace","value":${text}},{"op":"add","path":"name","value":${text}}]}`),
+      fc.tuple(prototypeKey, fc.oneof(prototypeKey, attributeNames)).map(([key, path]) => `{"Operations":[{"op":"add","path":${JSON.stringify(path)},"value":{${JSON.stringify(key)}:1},${JSON.stringify(key)}:1}]}`),
+      nullMembers.map((nulls) => JSON.stringify({ Operations: [{ op: 'replace', path: 'title', value: 't' }], ...Object.fromEntries(nulls.map((n) => [n, null])) })),
+    );
+    const hostileSearch = fc.oneof(
+      nullMembers.map((nulls) => JSON.stringify(Object.fromEntries(nulls.map((n) => [n, null])))),
+      prototypeJson,
+      deepJson.map((text) => `{"filter":${text}}`),
+      hugeString.map((filter) => JSON.stringify({ filter })),
+      fc.tuple(selection, selection).map(([attributes, excludedAttributes]) => JSON.stringify({ attributes, excludedAttributes, sortBy: null })),
+    );
+    await fc.assert(
+      fc.asyncProperty(hostileBody, hostilePatch, hostileSearch, selection, async (body, patchBody, search, attributes) => {
+        const before = await suite.scim.get(`/Users/${userId}`);
+        expectNo5xx(await suite.scim.request('POST', '/Users', { rawBody: body }));
+        const replaced = await suite.scim.request('PUT', `/Users/${userId}`, { rawBody: body });
+        expectNo5xx(replaced);
+        const patched = await suite.scim.request('PATCH', `/Users/${userId}`, { rawBody: patchBody });
+        expectNo5xx(patched);
+        expectNo5xx(await suite.scim.request('POST', '/Users/.search', { rawBody: search }));
+        expectNo5xx(await suite.scim.get(`/Users/${userId}?attributes=${encodeURIComponent(attributes)}`));
+        expectNo5xx(await suite.scim.get(`/Users?excludedAttributes=${encodeURIComponent(attributes)}&count=2`));
+        // A refused PUT and PATCH leave the user exactly as it was.
+        if (replaced.status >= 400 && patched.status >= 400) expect((await suite.scim.get(`/Users/${userId}`)).body).toEqual(before.body);
+      }),
+      { numRuns: HOSTILE_RUNS },
     );
   });
 
