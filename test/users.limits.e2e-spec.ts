@@ -77,7 +77,7 @@ describe.each(storageTargets().map((t) => [t.name, t] as const))('SCIM limits on
   }
 
   /** A PATCH that must be refused, leaving the user exactly as it was. */
-  async function patchRefused(operations: unknown[], scimType: string, detail: RegExp, body = user()): Promise<void> {
+  async function patchRefused(operations: unknown[], scimType: string, detail: RegExp, body: Record<string, unknown> = user()): Promise<void> {
     const { id } = await created(body);
     const before = (await scim().get(`/Users/${id}`)).body;
     await refused(() => scim().patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: operations }), scimType, detail);

@@ -8,7 +8,7 @@ async function echo(maxJsonDepth: number): Promise<FastifyInstance> {
   acceptScimJsonBodies(fastify, { maxJsonDepth });
   fastify.setErrorHandler((error, _request, reply) => {
     const scim = error instanceof ScimError ? error : undefined;
-    return reply.status(scim?.status ?? 500).send(scim?.toJSON() ?? { message: error.message });
+    return reply.status(scim?.status ?? 500).send(scim?.toJSON() ?? { message: String(error) });
   });
   fastify.post('/', async (request) => ({ body: request.body ?? null }));
   await fastify.ready();
