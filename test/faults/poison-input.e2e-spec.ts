@@ -39,6 +39,11 @@ const POISON: readonly Poison[] = [
   ['prototype keys in a PATCH path filter', (s, id) => s.patch(`/Users/${id}`, patch([{ op: 'replace', path: 'emails[constructor eq "x"].value', value: 'a@x' }])), 400],
   ['prototype keys in a filter', (s) => s.get(`/Users?filter=${encodeURIComponent('constructor pr or toString eq "x" or emails[hasOwnProperty pr]')}`)],
   ['"__proto__" in a filter', (s) => s.get(`/Users?filter=${encodeURIComponent('emails[__proto__ pr]')}`), 400],
+  ...['constructor', 'toString', 'hasOwnProperty'].flatMap((key): Poison[] => [
+    [`meta.${key} in a filter`, (s) => s.get(`/Users?filter=${encodeURIComponent(`meta.${key} eq "x"`)}`)],
+    [`meta.${key} as sortBy`, (s) => s.get(`/Users?sortBy=meta.${key}`)],
+    [`name.${key} as sortBy`, (s) => s.post('/.search', { sortBy: `name.${key}` })],
+  ]),
   ['prototype keys in a selection', (s, id) => s.get(`/Users/${id}?attributes=constructor,name.constructor,emails.__proto__&excludedAttributes=toString`), 200],
   // Sub-attributes of simple attributes, which used to answer 500.
   ...['userName.x', 'id.x', 'externalId.value', 'active.x'].flatMap((name): Poison[] => [
