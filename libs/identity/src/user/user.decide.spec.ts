@@ -266,6 +266,18 @@ describe('patch', () => {
     spec.given(given).when(patch({ op: 'Replace', path: 'displayName', value: 'x' })).thenThrows('USER_NOT_FOUND');
   });
 
+  it('bounds the PATCH by the limits it is given, refusing before any event', () => {
+    const tight = { ...limits, maxPatchOperations: 1 };
+    const operations = [
+      { op: 'Replace', path: 'displayName', value: 'A' },
+      { op: 'Replace', path: 'title', value: 'B' },
+    ];
+    expect(() => decidePatch(present(ada), { schema, operations, limits: tight })).toThrow(
+      expect.objectContaining({ status: 400, scimType: 'invalidValue', detail: expect.stringMatching(/1-operation limit \(SCIM_MAX_PATCH_OPERATIONS\)/) }),
+    );
+    expect(decidePatch(present(ada), { schema, operations, limits }).events).toHaveLength(1);
+  });
+
   // Absent `active` counts as active everywhere else in this decider, so removing `false` is a reactivation
   // and is its own event (Kafka consumers only see flips through UserReactivated).
   it('reactivates a deactivated user whose `active` is removed, and leaves the attribute absent (RFC 7644 §3.5.2.2)', () => {
