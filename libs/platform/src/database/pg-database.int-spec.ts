@@ -138,6 +138,20 @@ describe('PgDatabase when the PostgreSQL server fails', () => {
     await holding;
   });
 
+  it('gives a transaction that asks for it (a migration) longer than the configured timeout', async () => {
+    const slow = (tx: { query: (sql: string) => Promise<unknown> }) => tx.query('SELECT pg_sleep(1.5)');
+    await expect(db.transaction(slow)).rejects.toEqual(new DatabaseUnavailableError('timeout'));
+    await expect(db.transaction(slow, { timeoutMs: 10_000 })).resolves.toEqual([{ pg_sleep: '' }]);
+  });
+
+  it('closes within the timeout even when the server is frozen', async () => {
+    await db.query('SELECT 1');
+    await server.freeze();
+    const closing = await timed(() => db.close());
+    expect(closing.error).toBeUndefined();
+    expect(closing.ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+  });
+
   it('lets SQL errors through as they are and keeps the pool usable', async () => {
     await db.query('INSERT INTO t VALUES (1)');
     await expect(db.query('INSERT INTO t VALUES (1)')).rejects.toMatchObject({ code: '23505' });

@@ -74,7 +74,7 @@ export class PgDatabase implements SqlDatabase {
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const client = await this.guarded(() => this.begin(options), (late) => late.release(new Error('abandoned after the timeout')));
+    const client = await this.guarded(() => this.begin(options), (late) => late.release(true));
     let broken = false;
     const run = async (sql: string, params?: readonly unknown[]): Promise<QueryResult> => {
       try {
@@ -98,9 +98,9 @@ export class PgDatabase implements SqlDatabase {
       client.release();
       return result;
     } catch (error) {
-      // A connection that failed or went silent mid-transaction is destroyed, never handed out again.
+      // A connection that failed or went silent mid-transaction is destroyed (release(true)), never handed out again.
       const rolledBack = !broken && (await run('ROLLBACK').then(() => true, () => false));
-      client.release(rolledBack ? undefined : new Error('connection unusable after a failed transaction'));
+      client.release(!rolledBack);
       throw error;
     }
   }
@@ -113,7 +113,7 @@ export class PgDatabase implements SqlDatabase {
     clearTimeout(timer);
   }
 
-  /** A pooled connection inside BEGIN, or an error; bounded as a whole by guarded(). */
+  /** A pooled connection inside BEGIN, or an error (the connection destroyed); bounded as a whole by guarded(). */
   private async begin(options: TransactionOptions): Promise<PoolClient> {
     const client = await this.pool.connect();
     try {
@@ -124,7 +124,7 @@ export class PgDatabase implements SqlDatabase {
       }
       return client;
     } catch (error) {
-      client.release(error instanceof Error ? error : new Error(String(error)));
+      client.release(true);
       throw error;
     }
   }
