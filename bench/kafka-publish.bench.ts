@@ -47,9 +47,9 @@ async function publishThroughput(): Promise<number> {
   const stores = await openStores({ dataDir: ':memory:', databaseUrl: await freshDatabaseUrl() }, silent);
   await fillLog(stores, EVENTS);
   const topic = `bench-${randomUUID()}`;
-  const relay = new IntegrationEventRelay(stores.events, new KafkaPublisher({ brokers, topic, partitions: 6, clientId: 'bench' }, silent), new InMemoryRelayCheckpoint(0), silent);
+  const relay = new IntegrationEventRelay(stores.events, new KafkaPublisher({ brokers, topic, partitions: 6, clientId: 'bench', maxMessageBytes: 1_000_000 }, silent), new InMemoryRelayCheckpoint(0), silent);
   await relay.drain(); // topic creation and connection outside the timing: publish a first pass
-  const timed = new IntegrationEventRelay(stores.events, new KafkaPublisher({ brokers, topic, partitions: 6, clientId: 'bench' }, silent), new InMemoryRelayCheckpoint(0), silent);
+  const timed = new IntegrationEventRelay(stores.events, new KafkaPublisher({ brokers, topic, partitions: 6, clientId: 'bench', maxMessageBytes: 1_000_000 }, silent), new InMemoryRelayCheckpoint(0), silent);
   const started = process.hrtime.bigint();
   await timed.drain();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@app/event-store/event-store.port';
 import { USER_EVENT_TYPES, UserEvent } from '@app/identity/user/user.events';
+import type { Withholding } from './withheld-notice.v1';
 
 export const CONTRACT_VERSION = 1;
 
@@ -16,7 +17,12 @@ export interface UserLifecycleEventV1 {
   readonly attributes?: Record<string, unknown>;
   /** AttributesPatched: per top-level attribute, the old and new value. */
   readonly changes?: readonly { readonly attribute: string; readonly oldValue?: unknown; readonly newValue?: unknown }[];
+  /** Only on a withheld notice, in place of attributes or changes (see withheld-notice.v1.ts). */
+  readonly withheld?: Withholding;
 }
+
+/** What names a published event, whatever its content: enough for a consumer to fetch it. */
+export type EventReference = Pick<UserLifecycleEventV1, 'providerId' | 'userId' | 'revision' | 'logPosition' | 'occurredAt'>;
 
 export interface IntegrationMessage {
   /** `<providerId>:<userId>`, so one user's events land on one partition, in order. */
@@ -24,6 +30,8 @@ export interface IntegrationMessage {
   readonly headers: Readonly<Record<string, string>>;
   readonly value: string;
   readonly position: number;
+  /** The event the message carries; a withheld notice is built from it. */
+  readonly event: EventReference;
 }
 
 const userEventTypes = new Set<string>(USER_EVENT_TYPES);
@@ -33,27 +41,30 @@ export function cloudEventType(eventType: string): string {
   return `com.traffitech.scim.user.${eventType}.v${CONTRACT_VERSION}`;
 }
 
+/** Whether a logged event is published (user lifecycle) rather than internal. */
+export function isPublished(recorded: Pick<RecordedEvent, 'type'>): boolean {
+  return userEventTypes.has(recorded.type);
+}
+
 /**
  * Maps a logged domain event to its published form; undefined for events that stay internal
  * (identity-provider administration, uniqueness reservations).
  */
 export function toIntegrationMessage(recorded: RecordedEvent): IntegrationMessage | undefined {
-  if (!userEventTypes.has(recorded.type)) return undefined;
-  const event = { type: recorded.type, data: recorded.data } as UserEvent;
-  const { providerId, userId } = event.data;
+  if (!isPublished(recorded)) return undefined;
+  const data = recorded.data as UserEvent['data'];
+  const { providerId, userId } = data;
   const occurredAt = recorded.metadata.occurredAt ?? recorded.recordedAt.toISOString();
+  const event: EventReference = { providerId, userId, revision: recorded.revision, logPosition: recorded.position, occurredAt };
   const value: UserLifecycleEventV1 = {
-    providerId,
-    userId,
-    revision: recorded.revision,
-    logPosition: recorded.position,
-    occurredAt,
-    ...('attributes' in event.data ? { attributes: event.data.attributes as Record<string, unknown> } : {}),
-    ...('changes' in event.data ? { changes: event.data.changes } : {}),
+    ...event,
+    ...('attributes' in data ? { attributes: data.attributes as Record<string, unknown> } : {}),
+    ...('changes' in data ? { changes: data.changes } : {}),
   };
   return {
     key: `${providerId}:${userId}`,
     position: recorded.position,
+    event,
     value: JSON.stringify(value),
     headers: {
       ce_specversion: '1.0',

@@ -1,14 +1,20 @@
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, KafkaJSProtocolError, logLevel, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { IntegrationMessage } from '../contracts/user-lifecycle.v1';
-import type { IntegrationEventPublisher } from '../publisher.port';
+import { IntegrationEventPublisher, MessageRefusedError } from '../publisher.port';
+import { kafkaRecordBytes, RECORD_BATCH_OVERHEAD } from './kafka-record-size';
 
 export interface KafkaPublisherOptions {
   readonly brokers: readonly string[];
   readonly topic: string;
   readonly partitions: number;
   readonly clientId: string;
+  /** Largest record batch sent in one request per partition (KAFKA_MAX_MESSAGE_BYTES). */
+  readonly maxMessageBytes: number;
 }
+
+/** Refusals about the records themselves; other non-retriable ones (authorization, …) concern the sender. */
+const RECORD_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'INVALID_TIMESTAMP', 'UNSUPPORTED_FOR_MESSAGE_FORMAT']);
 
 /**
  * kafkajs producer: idempotent, acks from all in-sync replicas, one request in flight so a retried
@@ -33,6 +39,14 @@ export class KafkaPublisher implements IntegrationEventPublisher {
     });
   }
 
+  get maxMessageBytes(): number {
+    return this.options.maxMessageBytes;
+  }
+
+  sizeOf(message: IntegrationMessage): number {
+    return RECORD_BATCH_OVERHEAD + kafkaRecordBytes(message);
+  }
+
   async prepare(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -50,25 +64,46 @@ export class KafkaPublisher implements IntegrationEventPublisher {
     }
   }
 
+  /** Sends in requests of at most maxMessageBytes, so that many messages for one partition never add up to a refusal. */
   async publish(messages: readonly IntegrationMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    const producer = await this.connectedProducer();
-    try {
-      await producer.send({
-        topic: this.options.topic,
-        acks: -1,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
-      });
-    } catch (error) {
-      // Start the next attempt from a fresh connection; a resend may duplicate (at-least-once).
-      await this.close();
-      throw error;
+    let acknowledged = 0;
+    for (const chunk of this.chunks(messages)) {
+      const producer = await this.connectedProducer();
+      try {
+        await producer.send({
+          topic: this.options.topic,
+          acks: -1,
+          messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
+        });
+      } catch (error) {
+        // Start the next attempt from a fresh connection; a resend may duplicate (at-least-once).
+        await this.close();
+        const refusal = brokerRefusal(error);
+        throw refusal ? new MessageRefusedError(refusal, RECORD_ERRORS.has(refusal), acknowledged) : error;
+      }
+      acknowledged += chunk.length;
     }
   }
 
   async close(): Promise<void> {
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
+  }
+
+  private *chunks(messages: readonly IntegrationMessage[]): Generator<IntegrationMessage[]> {
+    let chunk: IntegrationMessage[] = [];
+    let bytes = RECORD_BATCH_OVERHEAD;
+    for (const message of messages) {
+      const size = kafkaRecordBytes(message);
+      if (chunk.length > 0 && bytes + size > this.options.maxMessageBytes) {
+        yield chunk;
+        chunk = [];
+        bytes = RECORD_BATCH_OVERHEAD;
+      }
+      chunk.push(message);
+      bytes += size;
+    }
+    if (chunk.length > 0) yield chunk;
   }
 
   private async connectedProducer(): Promise<Producer> {
@@ -82,4 +117,13 @@ export class KafkaPublisher implements IntegrationEventPublisher {
     }
     return this.producer;
   }
+}
+
+/** The broker's error code when it answered with a non-retriable error (kafkajs may wrap it as a cause). */
+function brokerRefusal(error: unknown): string | undefined {
+  let e = error as (Error & { cause?: unknown }) | undefined;
+  for (let depth = 0; e && depth < 5; depth += 1, e = e.cause as typeof e) {
+    if (e instanceof KafkaJSProtocolError) return e.retriable ? undefined : e.type;
+  }
+  return undefined;
 }

@@ -1,43 +1,61 @@
 import type { EventStore } from '@app/event-store/event-store.port';
 import type { Logger } from 'pino';
-import { toIntegrationMessage } from '../contracts/user-lifecycle.v1';
-import type { IntegrationEventPublisher } from '../publisher.port';
+import { IntegrationMessage, toIntegrationMessage } from '../contracts/user-lifecycle.v1';
+import { overLimit, refusedByBroker, toWithheldNotice, WITHHELD_HEADER } from '../contracts/withheld-notice.v1';
+import { IntegrationEventPublisher, MessageRefusedError } from '../publisher.port';
 import type { RelayCheckpoint } from './relay-checkpoint';
+import { InMemoryRelayDeadLetters, RelayDeadLetters } from './relay-dead-letters';
+import { RelayLag } from './relay-lag';
 
 const BATCH = 200;
-/** How far ahead the relay looks to report its lag in events. */
-const LAG_WINDOW = 10_000;
-const LAG_EVERY_MS = 5_000;
+/** Readiness shows lag at most this old. */
+const LAG_REFRESH_MS = 100;
 const LEASE_RETRY_MS = 5_000;
+/** The reason a dead letter gives when the relay's own size check refused even the notice. */
+const OWN_LIMIT = 'KAFKA_MAX_MESSAGE_BYTES';
 
 export interface RelayStatus {
   readonly checkpoint: number;
-  /** User events in the log not yet acknowledged by the broker (counted up to 10,000 log entries ahead). */
+  /** User events in the log not yet acknowledged by the broker (counted up to 10,000 ahead), as of at most 100 ms ago. */
   readonly lagEvents: number;
-  /** Age of the oldest unpublished event. */
+  /** Age of the oldest unpublished event, now. */
   readonly lagSeconds: number;
   readonly lastError?: string;
   readonly published: number;
+  /** Events published as a withheld notice since start (too large, or refused by the broker): alert on any. */
+  readonly withheld: number;
+  /** Events recorded as dead letters, all time (not even their notice was accepted): alert on any. */
+  readonly deadLetters: number;
 }
 
 export interface RelayOptions {
   readonly idleMs?: number;
   readonly maxBackoffMs?: number;
+  /** Where events go that cannot be published even as a notice; in memory by default (replays). */
+  readonly deadLetters?: RelayDeadLetters;
 }
 
 /**
  * Sends every event of the global log, in log order, to the publisher, and moves its checkpoint
  * only after the broker acknowledged (at-least-once: a crash between ack and checkpoint resends,
  * consumers dedupe by ce_id). A broker outage never touches SCIM writes: the relay backs off,
- * reports its lag, and catches up when the broker is back.
+ * reports its lag, and catches up when the broker is back. An event the broker can never take
+ * (too large, invalid) goes out as a withheld notice in its place, or as a dead letter when even
+ * that is refused, so that it never stalls the others.
  */
 export class IntegrationEventRelay {
   private running = false;
+  private holding = false;
   private loop?: Promise<void>;
   /** Ends the current sleep early: `notify` only ends an idle one, `stop` any. */
   private wake?: { readonly idle: boolean; readonly now: () => void };
-  private lagMeasuredAt = 0;
-  private status: RelayStatus = { checkpoint: 0, lagEvents: 0, lagSeconds: 0, published: 0 };
+  private readonly lag: RelayLag;
+  private lagTimer?: NodeJS.Timeout;
+  private refreshingLag?: Promise<void>;
+  private readonly deadLetters: RelayDeadLetters;
+  private deadLetterCount?: number;
+  private counts = { published: 0, withheld: 0 };
+  private lastError?: string;
 
   constructor(
     private readonly events: EventStore,
@@ -45,22 +63,38 @@ export class IntegrationEventRelay {
     private readonly checkpoint: RelayCheckpoint,
     private readonly logger: Logger,
     private readonly options: RelayOptions = {},
-  ) {}
+  ) {
+    this.lag = new RelayLag(events);
+    this.deadLetters = options.deadLetters ?? new InMemoryRelayDeadLetters();
+  }
 
+  /** Figures for readiness, taken now: lag read from the log at most 100 ms ago, its age computed on the spot. */
   get current(): RelayStatus {
-    return this.status;
+    return {
+      checkpoint: this.lag.checkpoint,
+      lagEvents: this.lag.events,
+      lagSeconds: this.lag.seconds(),
+      published: this.counts.published,
+      withheld: this.counts.withheld,
+      deadLetters: this.deadLetterCount ?? 0,
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+    };
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    this.lagTimer = setInterval(() => this.refreshLag(), LAG_REFRESH_MS).unref();
+    this.refreshLag();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.lagTimer);
     this.wake?.now();
     await this.loop;
+    await this.refreshingLag;
     await this.publisher.close();
   }
 
@@ -84,33 +118,32 @@ export class IntegrationEventRelay {
     let position = 0;
     let failures = 0;
     let prepared = false;
-    let holding = false;
+    this.holding = false;
     while (this.running) {
       try {
         if (!(await this.checkpoint.acquire())) {
-          holding = false;
+          this.holding = false;
           await this.sleep(LEASE_RETRY_MS, false);
           continue;
         }
         // On taking the lease, start from the stored checkpoint: another process may have published.
-        if (!holding) position = await this.checkpoint.load();
-        holding = true;
+        if (!this.holding) position = await this.checkpoint.load();
+        this.holding = true;
         if (!prepared) await this.publisher.prepare();
         prepared = true;
         const next = await this.publishBatch(position);
         failures = 0;
-        await this.measureLag(next);
         if (next === position) await this.sleep(this.options.idleMs ?? 100, true);
         position = next;
       } catch (error) {
         prepared = false;
-        holding = false;
+        this.holding = false;
         failures += 1;
         const backoff = Math.min(this.options.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(failures, 10));
-        this.status = { ...this.status, lastError: (error as Error).message };
-        await this.measureLag(position, true);
+        this.lastError = (error as Error).message;
+        const { lagEvents, lagSeconds } = this.current;
         this.logger.warn(
-          { err: { message: (error as Error).message }, checkpoint: position, lagEvents: this.status.lagEvents, lagSeconds: this.status.lagSeconds, retryInMs: backoff },
+          { err: { message: this.lastError }, checkpoint: position, lagEvents, lagSeconds, retryInMs: backoff },
           'publishing to Kafka failed; retrying',
         );
         await this.sleep(backoff, false);
@@ -122,32 +155,114 @@ export class IntegrationEventRelay {
   private async publishBatch(position: number): Promise<number> {
     const batch = await this.events.readAll(position, BATCH);
     if (batch.length === 0) return position;
-    const messages = batch.flatMap((event) => toIntegrationMessage(event) ?? []);
+    const messages: IntegrationMessage[] = [];
+    for (const event of batch) {
+      const message = toIntegrationMessage(event);
+      const sendable = message && (await this.withinLimit(message));
+      if (sendable) messages.push(sendable);
+    }
     // The lease must outlive the send, so that no second process can start publishing meanwhile.
     await this.checkpoint.renew();
-    await this.publisher.publish(messages);
+    try {
+      await this.publisher.publish(messages);
+      this.acknowledged(messages);
+    } catch (error) {
+      if (!(error instanceof MessageRefusedError)) throw error;
+      // Find which messages the broker refuses by sending the rest one at a time; only those are replaced.
+      this.acknowledged(messages.slice(0, error.acknowledged));
+      for (const message of messages.slice(error.acknowledged)) await this.publishAlone(message);
+    }
     const next = batch[batch.length - 1].position;
     await this.checkpoint.save(next);
-    this.status = { ...this.status, checkpoint: next, published: this.status.published + messages.length, lastError: undefined };
+    this.lag.acknowledged(next);
+    this.lastError = undefined;
     return next;
   }
 
-  /** Lag in user events and seconds, measured every few seconds (and at once after a failure). */
-  private async measureLag(position: number, now = false): Promise<void> {
-    if (!now && Date.now() - this.lagMeasuredAt < LAG_EVERY_MS) return;
-    this.lagMeasuredAt = Date.now();
-    try {
-      const pending = (await this.events.readAll(position, LAG_WINDOW)).filter((e) => toIntegrationMessage(e) !== undefined);
-      const oldest = pending[0]?.recordedAt;
-      this.status = {
-        ...this.status,
-        checkpoint: position,
-        lagEvents: pending.length,
-        lagSeconds: oldest ? Math.round((Date.now() - oldest.getTime()) / 1000) : 0,
-      };
-    } catch {
-      // The log is unreachable too: the last figures stand, the error is already reported.
+  /** The message if it fits the publisher's limit, else its notice, else nothing (recorded as a dead letter). */
+  private async withinLimit(message: IntegrationMessage): Promise<IntegrationMessage | undefined> {
+    const bytes = this.publisher.sizeOf(message);
+    const limit = this.publisher.maxMessageBytes;
+    if (bytes <= limit) return message;
+    const notice = toWithheldNotice(message, overLimit(message.event, bytes, limit));
+    if (this.publisher.sizeOf(notice) <= limit) return notice;
+    await this.deadLetter(message, OWN_LIMIT, bytes);
+    return undefined;
+  }
+
+  /**
+   * Sends one message; if the broker refuses it for good, its notice instead. Only a notice accepted
+   * right after proves the refusal was about that message; if the notice is refused for its own
+   * records too, the event becomes a dead letter; any other failure is thrown, to be retried.
+   */
+  private async publishAlone(message: IntegrationMessage): Promise<void> {
+    await this.checkpoint.renew();
+    let refusal = await this.attempt(message);
+    if (refusal && !(WITHHELD_HEADER in message.headers)) {
+      const notice = toWithheldNotice(message, refusedByBroker(message.event, this.publisher.sizeOf(message), refusal.brokerError));
+      refusal = await this.attempt(notice);
+      if (!refusal) this.acknowledged([notice]);
+    } else if (!refusal) {
+      this.acknowledged([message]);
     }
+    if (refusal && !refusal.aboutTheRecords) throw refusal;
+    if (refusal) await this.deadLetter(message, refusal.brokerError, this.publisher.sizeOf(message));
+    // Progress is kept message by message, so that a failure further on resends none of these.
+    await this.checkpoint.save(message.position);
+    this.lag.acknowledged(message.position);
+  }
+
+  /** Undefined when the broker acknowledged, its refusal when it refused for good; other failures throw. */
+  private async attempt(message: IntegrationMessage): Promise<MessageRefusedError | undefined> {
+    try {
+      await this.publisher.publish([message]);
+      return undefined;
+    } catch (error) {
+      if (error instanceof MessageRefusedError) return error;
+      throw error;
+    }
+  }
+
+  /** Counts what the broker acknowledged, and raises the alert for each withheld notice among it. */
+  private acknowledged(messages: readonly IntegrationMessage[]): void {
+    this.counts.published += messages.length;
+    for (const message of messages) {
+      if (!(WITHHELD_HEADER in message.headers)) continue;
+      this.counts.withheld += 1;
+      const { withheld } = JSON.parse(message.value) as { withheld: Record<string, unknown> };
+      this.logger.error(
+        { alert: 'kafka-event-withheld', ...this.describe(message), reason: withheld.reason, brokerError: withheld.brokerError, bytes: withheld.bytes, limit: withheld.limit },
+        'an event Kafka cannot take was published as a withheld notice in its place',
+      );
+    }
+  }
+
+  private async deadLetter(message: IntegrationMessage, reason: string, bytes: number): Promise<void> {
+    await this.deadLetters.record({ logPosition: message.position, eventId: message.headers.ce_id, eventType: message.headers.ce_type, key: message.key, reason, bytes });
+    this.deadLetterCount = await this.deadLetters.count();
+    this.logger.error(
+      { alert: 'kafka-event-dead-lettered', ...this.describe(message), reason, bytes },
+      'Kafka refused an event and its withheld notice; recorded as a dead letter',
+    );
+  }
+
+  /** Ids only: never a user's values. */
+  private describe(message: IntegrationMessage) {
+    const { providerId, userId, revision, logPosition } = message.event;
+    return { eventId: message.headers.ce_id, eventType: message.headers.ce_type, providerId, userId, revision, logPosition };
+  }
+
+  /** Reads what was appended since the last look; a relay without the lease follows the stored checkpoint and dead letters. */
+  private refreshLag(): void {
+    if (this.refreshingLag) return;
+    this.refreshingLag = (async () => {
+      this.deadLetterCount ??= await this.deadLetters.count();
+      if (!this.holding) this.lag.acknowledged(await this.checkpoint.load());
+      await this.lag.refresh();
+    })()
+      // The log is unreachable too: the last figures stand, and the relay reports the error.
+      .catch(() => undefined)
+      .finally(() => (this.refreshingLag = undefined));
   }
 
   private sleep(ms: number, idle: boolean): Promise<void> {

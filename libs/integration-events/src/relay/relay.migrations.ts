@@ -11,4 +11,18 @@ export const RELAY_MIGRATIONS: readonly Migration[] = [
             updated_at  timestamptz NOT NULL DEFAULT now()
           )`,
   },
+  {
+    id: 'integration-events-002-relay-dead-letters',
+    sql: `CREATE TABLE relay_dead_letters (
+            relay        text        NOT NULL,
+            log_position bigint      NOT NULL,
+            event_id     text        NOT NULL,
+            event_type   text        NOT NULL,
+            message_key  text        NOT NULL,
+            reason       text        NOT NULL,
+            bytes        integer     NOT NULL,
+            recorded_at  timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (relay, log_position)
+          )`,
+  },
 ];

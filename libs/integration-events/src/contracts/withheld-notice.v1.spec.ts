@@ -1,0 +1,99 @@
+import type { RecordedEvent } from '@app/event-store/event-store.port';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toIntegrationMessage } from './user-lifecycle.v1';
+import { overLimit, refusedByBroker, toWithheldNotice, WITHHELD_HEADER } from './withheld-notice.v1';
+
+const CONTRACTS = join(__dirname, '../../contracts');
+const ajv = new Ajv2020({ strict: true, strictRequired: false });
+addFormats(ajv);
+const schemas = readdirSync(CONTRACTS)
+  .filter((f) => f.endsWith('.schema.json'))
+  .map((f) => JSON.parse(readFileSync(join(CONTRACTS, f), 'utf8')) as { $id: string; title: string });
+schemas.forEach((schema) => ajv.addSchema(schema));
+const schemaOf = (eventType: string) => ajv.getSchema(schemas.find((s) => s.title === `${eventType} v1`)!.$id)!;
+
+const providerId = 'contoso-entra';
+const userId = '8b0c2c8e-6a51-4a43-9a4e-2f3d3b1b1a10';
+
+function recorded(type: string, data: object, position = 42): RecordedEvent {
+  return {
+    id: 'a1f5e2b0-1111-4c4c-9d9d-000000000001',
+    type,
+    data: { providerId, userId, ...data },
+    metadata: { occurredAt: '2026-12-01T10:00:00.000Z' },
+    streamId: `user-${providerId}-${userId}`,
+    revision: 3,
+    position,
+    recordedAt: new Date('2026-12-01T10:00:00.000Z'),
+  };
+}
+
+/** Valid or not, with ajv's errors when not, so that a failure says why. */
+function validate(eventType: string, value: unknown) {
+  const check = schemaOf(eventType);
+  return { valid: check(value), errors: check.errors ?? null };
+}
+
+const EVENTS = [
+  ['UserProvisioned', { attributes: { userName: 'ada@example.com', displayName: 'Ada' } }],
+  ['UserReplaced', { attributes: { userName: 'ada@example.com' } }],
+  ['AttributesPatched', { changes: [{ attribute: 'displayName', oldValue: 'Ada', newValue: 'Ada L.' }] }],
+  ['UserDeactivated', {}],
+  ['UserReactivated', {}],
+  ['UserDeleted', {}],
+] as const;
+
+describe('withheld notices (contract v1)', () => {
+  it.each(EVENTS)('a %s notice keeps key, ce_id and ce_type, adds ce_withheld, and is valid against the event schema', (type, data) => {
+    const message = toIntegrationMessage(recorded(type, data))!;
+    expect(validate(type, JSON.parse(message.value))).toEqual({ valid: true, errors: null });
+    const notice = toWithheldNotice(message, overLimit(message.event, 2_000_000, 1_000_000));
+    expect(notice.key).toBe(message.key);
+    expect(notice.position).toBe(message.position);
+    expect(notice.headers).toEqual({ ...message.headers, [WITHHELD_HEADER]: 'too-large' });
+    const value = JSON.parse(notice.value);
+    expect(validate(type, value)).toEqual({ valid: true, errors: null });
+    expect(value).toEqual({
+      providerId,
+      userId,
+      revision: 3,
+      logPosition: 42,
+      occurredAt: '2026-12-01T10:00:00.000Z',
+      withheld: { reason: 'too-large', bytes: 2_000_000, limit: 1_000_000, scimPath: `/scim/v2/enterprise-idps/${providerId}/Users/${userId}`, replayAfter: 41 },
+    });
+  });
+
+  it.each([
+    ['MESSAGE_TOO_LARGE', 'too-large'],
+    ['RECORD_LIST_TOO_LARGE', 'too-large'],
+    ['INVALID_RECORD', 'refused'],
+    ['UNKNOWN_SERVER_ERROR', 'refused'],
+  ])('names a broker refusal %s as %s, with the broker error code and no limit of ours', (brokerError, reason) => {
+    const message = toIntegrationMessage(recorded('AttributesPatched', EVENTS[2][1]))!;
+    const notice = toWithheldNotice(message, refusedByBroker(message.event, 5_000, brokerError));
+    expect(notice.headers[WITHHELD_HEADER]).toBe(reason);
+    const value = JSON.parse(notice.value);
+    expect(value.withheld).toEqual({ reason, brokerError, bytes: 5_000, scimPath: `/scim/v2/enterprise-idps/${providerId}/Users/${userId}`, replayAfter: 41 });
+    expect(value).not.toHaveProperty('changes');
+    expect(validate('AttributesPatched', value)).toEqual({ valid: true, errors: null });
+  });
+
+  it('is compact: a notice for a 1 MB event takes well under a kilobyte', () => {
+    const message = toIntegrationMessage(recorded('UserProvisioned', { attributes: { userName: 'ada@example.com', displayName: 'x'.repeat(1_000_000) } }))!;
+    const notice = toWithheldNotice(message, overLimit(message.event, 1_000_200, 1_000_000));
+    expect(notice.value.length + JSON.stringify(notice.headers).length).toBeLessThan(1_000);
+  });
+
+  it('the schemas take the event or the notice, never both, never neither', () => {
+    const base = { providerId, userId, revision: 3, logPosition: 42, occurredAt: '2026-12-01T10:00:00.000Z' };
+    const withheld = { reason: 'too-large', bytes: 10, scimPath: `/scim/v2/enterprise-idps/${providerId}/Users/${userId}`, replayAfter: 41 };
+    expect(validate('UserProvisioned', { ...base, attributes: {}, withheld }).valid).toBe(false);
+    expect(validate('UserProvisioned', base).valid).toBe(false);
+    expect(validate('AttributesPatched', base).valid).toBe(false);
+    expect(validate('UserDeleted', { ...base, withheld: { ...withheld, reason: 'lost' } }).valid).toBe(false);
+    expect(validate('UserDeleted', { ...base, withheld: { ...withheld, scimPath: '/elsewhere' } }).valid).toBe(false);
+  });
+});
