@@ -8,8 +8,7 @@ import {
   decideRevokeToken,
 } from '@app/identity/identity-provider/identity-provider.decide';
 import { digestToken } from '@app/identity/identity-provider/token-digest';
-import { AppConfig, ConfigError, loadConfig } from '@app/platform/config/app-config';
-import { acquireDataDirLock } from '@app/platform/database/data-dir-lock';
+import { ConfigError, loadConfig } from '@app/platform/config/app-config';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
 import { randomUUID } from 'node:crypto';
@@ -31,17 +30,8 @@ async function main(argv: string[]): Promise<void> {
   const [command, providerId, argument] = argv;
   if (!command || !providerId) throw new ConfigError([USAGE]);
   const config = loadConfig();
-  // Embedded: refuse while a server holds the directory, before PGlite touches it; with DATABASE_URL, servers see the change through their projector.
-  const lock = config.databaseUrl ? undefined : await acquireDataDirLock(config.dataDir, 'cli');
-  try {
-    await run(command, providerId, argument, config);
-  } finally {
-    await lock?.release();
-  }
-}
-
-async function run(command: string, providerId: string, argument: string | undefined, config: AppConfig): Promise<void> {
-  const stores = await openStores(config, createLogger('warn'));
+  // Embedded: the data directory's lock refuses while a server holds it; with DATABASE_URL, servers see the change through their projector.
+  const stores = await openStores(config, createLogger('warn'), 'cli');
   const writer = new IdentityProviderWriter(stores.events, stores.projector, 'cli');
   try {
     switch (command) {

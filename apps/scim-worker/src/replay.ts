@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.kafka) throw new ConfigError(['KAFKA_BROKERS is required', USAGE]);
   const logger = createLogger(config.logLevel).child({ app: 'replay' });
-  const stores = await openStores(config, logger);
+  const stores = await openStores(config, logger, 'cli');
   const kafka = { ...config.kafka, topic: values.topic ?? config.kafka.topic };
   const relay = new IntegrationEventRelay(stores.events, new KafkaPublisher(kafka, logger), new InMemoryRelayCheckpoint(after), logger);
   try {

@@ -26,7 +26,7 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel, process.stderr).child({ app: 'reproject' });
   let stores: Stores;
   try {
-    stores = await openStores(config, logger);
+    stores = await openStores(config, logger, 'cli');
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
     if (config.databaseUrl) throw new CannotRun(`Cannot open the PostgreSQL database in DATABASE_URL: ${cause}`);

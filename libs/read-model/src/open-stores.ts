@@ -3,12 +3,14 @@ import { EventStore } from '@app/event-store/event-store.port';
 import { EVENT_LOG_MIGRATIONS } from '@app/event-store/postgres/event-log.migrations';
 import { PostgresEventStore } from '@app/event-store/postgres/postgres-event-store.adapter';
 import type { DatabaseConfig } from '@app/platform/config/app-config';
+import { acquireDataDirLock, DataDirLock, DataDirRole } from '@app/platform/database/data-dir-lock';
 import { migrate } from '@app/platform/database/migrations';
 import { PgDatabase } from '@app/platform/database/pg-database';
 import { PgliteDatabase } from '@app/platform/database/pglite-database';
 import { SqlDatabase } from '@app/platform/database/sql-database';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { describeProjectionError } from './projections/projection-error';
 import { ReadModelProjector } from './projections/read-model.projector';
 import { IdentityProviderDirectory } from './store/identity-provider-directory';
 import { READ_MODEL_MIGRATIONS } from './store/read-model.migrations';
@@ -34,7 +36,19 @@ export interface StoreLocation {
   readonly database?: DatabaseConfig;
 }
 
-export async function openStores(location: StoreLocation, logger: Logger): Promise<Stores> {
+/** Opens the stores; an embedded data directory is locked for `role` first (one process owns it) and unlocked on close. */
+export async function openStores(location: StoreLocation, logger: Logger, role: DataDirRole = 'server'): Promise<Stores> {
+  // Before PGlite opens the directory: a second process on it loses writes or spins.
+  const lock = location.databaseUrl || location.dataDir === ':memory:' ? undefined : await acquireDataDirLock(location.dataDir, role);
+  try {
+    return await openLockedStores(location, logger, lock);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+async function openLockedStores(location: StoreLocation, logger: Logger, lock: DataDirLock | undefined): Promise<Stores> {
   const db = await openDatabase(location, logger);
   const esdb = location.eventStoreConnectionString ? EsdbEventStore.fromConnectionString(location.eventStoreConnectionString) : undefined;
   if (!esdb) await migrate(db, EVENT_LOG_MIGRATIONS);
@@ -42,7 +56,8 @@ export async function openStores(location: StoreLocation, logger: Logger): Promi
   const events = esdb ?? new PostgresEventStore(db);
   const projector = new ReadModelProjector(db, events, logger.child({ module: 'read-model-projector' }));
   await projector.init();
-  await projector.catchUp();
+  // Start-up never fails on projection: the poll and readiness retry what could not be projected now.
+  await projector.catchUp().catch((error) => logger.error({ projection: describeProjectionError(error) }, 'start-up projection catch-up failed; the poll retries it'));
   return {
     db,
     events,
@@ -53,6 +68,7 @@ export async function openStores(location: StoreLocation, logger: Logger): Promi
       projector.stop();
       await esdb?.close();
       await db.close();
+      await lock?.release();
     },
   };
 }

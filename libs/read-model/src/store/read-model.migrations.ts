@@ -48,7 +48,7 @@ export const READ_MODEL_MIGRATIONS: readonly Migration[] = [
         position    bigint      PRIMARY KEY,
         stream_id   text        NOT NULL,
         event_type  text        NOT NULL,
-        held_behind bigint,       -- NULL: this event failed; else the position of the failure it waits behind
+        held_behind bigint,       -- NULL: this event failed, else the position of the failure it waits behind
         error_class text,
         error_code  text,
         recorded_at timestamptz NOT NULL DEFAULT now()
