@@ -119,6 +119,10 @@ describe('loadConfig', () => {
     expect(problemsOf({ SCIM_MAX_INDEXED_STRING_LENGTH: '2000' })).toEqual([`SCIM_MAX_INDEXED_STRING_LENGTH must be an integer from 16 to ${INDEXED_STRING_LENGTH_CEILING}, got "2000"`]);
     expect(problemsOf({ TRUST_PROXY: 'everyone' })).toEqual(['TRUST_PROXY must be true, false, a hop count, or comma-separated proxy addresses or CIDRs']);
     expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(problemsOf({ SCIM_MAX_PATCH_OPERATIONS: '10000', SCIM_MAX_MULTI_VALUED_ELEMENTS: '1000' })).toEqual([
+      'SCIM_MAX_PATCH_OPERATIONS × SCIM_MAX_MULTI_VALUED_ELEMENTS must be at most 1,000,000',
+    ]);
+    expect(problemsOf({ SCIM_MAX_FILTER_NODES: '5000' })).toEqual(['SCIM_MAX_FILTER_NODES must be an integer from 1 to 1000, got "5000"']);
     expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
   });
 

@@ -1,4 +1,5 @@
 import { isValidProviderId } from '@app/identity/identity-provider/provider-id';
+import { LIMIT_VARIABLES } from '@app/scim/limits/limit-detail';
 import { DEFAULT_SCIM_LIMITS, INDEXED_STRING_LENGTH_CEILING, ScimLimits } from '@app/scim/limits/scim-limits';
 import { parseCustomAttributeName } from '@app/scim/schema/user-schema';
 import { isAbsolute, resolve } from 'node:path';
@@ -109,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const bootstrap = loadBootstrap(env, problems);
   const kafka = loadKafka(env, problems, int);
-  const limits = loadLimits(int);
+  const limits = loadLimits(int, problems);
   const http: HttpConfig = {
     requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000),
@@ -149,21 +150,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-function loadLimits(int: (name: string, fallback: number, min: number, max: number) => number): ScimLimits {
+function loadLimits(
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+): ScimLimits {
   const d = DEFAULT_SCIM_LIMITS;
-  return {
-    maxStringLength: int('SCIM_MAX_STRING_LENGTH', d.maxStringLength, 16, 1_048_576),
-    maxIndexedStringLength: int('SCIM_MAX_INDEXED_STRING_LENGTH', d.maxIndexedStringLength, 16, INDEXED_STRING_LENGTH_CEILING),
-    maxResourceBytes: int('SCIM_MAX_RESOURCE_BYTES', d.maxResourceBytes, 1024, 16 * 1_048_576),
-    maxMultiValuedElements: int('SCIM_MAX_MULTI_VALUED_ELEMENTS', d.maxMultiValuedElements, 1, 100_000),
-    maxPatchOperations: int('SCIM_MAX_PATCH_OPERATIONS', d.maxPatchOperations, 1, 100_000),
-    maxFilterLength: int('SCIM_MAX_FILTER_LENGTH', d.maxFilterLength, 64, 1_048_576),
-    maxFilterNodes: int('SCIM_MAX_FILTER_NODES', d.maxFilterNodes, 1, 100_000),
-    maxFilterDepth: int('SCIM_MAX_FILTER_DEPTH', d.maxFilterDepth, 1, 1000),
-    maxJsonDepth: int('SCIM_MAX_JSON_DEPTH', d.maxJsonDepth, 4, 1000),
-    maxResponseBytes: int('SCIM_MAX_RESPONSE_BYTES', d.maxResponseBytes, 65_536, 1 << 30),
+  const limit = (key: keyof ScimLimits, min: number, max: number) => int(LIMIT_VARIABLES[key], d[key], min, max);
+  const limits: ScimLimits = {
+    maxStringLength: limit('maxStringLength', 16, 1_048_576),
+    maxIndexedStringLength: limit('maxIndexedStringLength', 16, INDEXED_STRING_LENGTH_CEILING),
+    maxResourceBytes: limit('maxResourceBytes', 1024, 16 * 1_048_576),
+    maxMultiValuedElements: limit('maxMultiValuedElements', 1, 10_000),
+    maxPatchOperations: limit('maxPatchOperations', 1, 10_000),
+    maxFilterLength: limit('maxFilterLength', 64, 1_048_576),
+    // The filter evaluators and the SQL compiler recurse once per node: keep chains far from the stack limit.
+    maxFilterNodes: limit('maxFilterNodes', 1, 1000),
+    maxFilterDepth: limit('maxFilterDepth', 1, 1000),
+    maxJsonDepth: limit('maxJsonDepth', 4, 1000),
+    maxResponseBytes: limit('maxResponseBytes', 65_536, 1 << 30),
   };
+  // Their product is the PATCH work budget (element visits per request): it must still bound something.
+  if (limits.maxPatchOperations * limits.maxMultiValuedElements > PATCH_WORK_CEILING) {
+    problems.push(`SCIM_MAX_PATCH_OPERATIONS × SCIM_MAX_MULTI_VALUED_ELEMENTS must be at most ${PATCH_WORK_CEILING.toLocaleString('en')}`);
+  }
+  return limits;
 }
+
+const PATCH_WORK_CEILING = 1_000_000;
 
 /** TRUST_PROXY: unset or "false" trusts no proxy; "true", a hop count, or comma-separated addresses/CIDRs. */
 function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string {

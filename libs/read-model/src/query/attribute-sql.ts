@@ -100,7 +100,8 @@ function columnTarget(name: string, sub: string | undefined, label: string, fail
     return { kind: 'column', label, scalar: ID };
   }
   if (lower !== 'meta') return undefined;
-  const scalar = sub === undefined ? undefined : META[sub.toLowerCase()];
+  // Own keys only: `meta.constructor` must not reach Object.prototype.
+  const scalar = sub === undefined || !Object.hasOwn(META, sub.toLowerCase()) ? undefined : META[sub.toLowerCase()];
   if (!scalar) throw fail(`"${label}" cannot be used here; use meta.created, meta.lastModified or meta.resourceType`);
   return { kind: 'column', label, scalar };
 }
