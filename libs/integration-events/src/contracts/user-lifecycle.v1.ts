@@ -1,8 +1,25 @@
 import type { RecordedEvent } from '@app/event-store/event-store.port';
 import { USER_EVENT_TYPES, UserEvent } from '@app/identity/user/user.events';
-import type { Withholding } from './withheld-notice.v1';
 
 export const CONTRACT_VERSION = 1;
+
+/** Why an event went out as a notice: over a size limit (the relay's or the broker's), or refused by the broker for another reason. */
+export type WithheldReason = 'too-large' | 'refused';
+
+/** The `withheld` member of a notice (withheld.v1.schema.json). */
+export interface Withholding {
+  readonly reason: WithheldReason;
+  /** The broker's error code name when the broker refused the message. */
+  readonly brokerError?: string;
+  /** Size of the withheld message as a Kafka record batch. */
+  readonly bytes: number;
+  /** The relay's own limit, when its size check withheld the message. */
+  readonly limit?: number;
+  /** SCIM GET path of the user's current state. */
+  readonly scimPath: string;
+  /** `--after` for the replay tool, to republish from this event on. */
+  readonly replayAfter: number;
+}
 
 /** The value of a Kafka message (CloudEvents binary mode: the envelope is in the headers). */
 export interface UserLifecycleEventV1 {

@@ -1,28 +1,10 @@
-import type { EventReference, IntegrationMessage, UserLifecycleEventV1 } from './user-lifecycle.v1';
+import type { EventReference, IntegrationMessage, UserLifecycleEventV1, Withholding } from './user-lifecycle.v1';
 
 /** The header that marks a withheld notice; its value is the reason. A CloudEvents extension attribute. */
 export const WITHHELD_HEADER = 'ce_withheld';
 
-/** Why an event went out as a notice: over a size limit (the relay's or the broker's), or refused by the broker for another reason. */
-export type WithheldReason = 'too-large' | 'refused';
-
 /** Broker error codes that mean "too large": the notice then says too-large rather than refused. */
 const SIZE_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
-
-/** The `withheld` member of a notice (withheld.v1.schema.json). */
-export interface Withholding {
-  readonly reason: WithheldReason;
-  /** The broker's error code name when the broker refused the message. */
-  readonly brokerError?: string;
-  /** Size of the withheld message as a Kafka record batch. */
-  readonly bytes: number;
-  /** The relay's own limit, when its size check withheld the message. */
-  readonly limit?: number;
-  /** SCIM GET path of the user's current state. */
-  readonly scimPath: string;
-  /** `--after` for the replay tool, to republish from this event on. */
-  readonly replayAfter: number;
-}
 
 /** Over the relay's own limit: withheld without asking the broker. */
 export function overLimit(event: EventReference, bytes: number, limit: number): Withholding {

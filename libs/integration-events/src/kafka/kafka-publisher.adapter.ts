@@ -2,7 +2,7 @@ import { Kafka, KafkaJSProtocolError, logLevel, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { IntegrationMessage } from '../contracts/user-lifecycle.v1';
 import { IntegrationEventPublisher, MessageRefusedError } from '../publisher.port';
-import { kafkaRecordBytes, RECORD_BATCH_OVERHEAD } from './kafka-record-size';
+import { kafkaRecordBytes, RECORD_BATCH_OVERHEAD, recordBatchBytes } from './kafka-record-size';
 
 export interface KafkaPublisherOptions {
   readonly brokers: readonly string[];
@@ -44,7 +44,7 @@ export class KafkaPublisher implements IntegrationEventPublisher {
   }
 
   sizeOf(message: IntegrationMessage): number {
-    return RECORD_BATCH_OVERHEAD + kafkaRecordBytes(message);
+    return recordBatchBytes([message]);
   }
 
   async prepare(): Promise<void> {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { IntegrationMessage } from '../contracts/user-lifecycle.v1';
 import { WITHHELD_HEADER } from '../contracts/withheld-notice.v1';
-import { kafkaRecordBytes, RECORD_BATCH_OVERHEAD } from '../kafka/kafka-record-size';
+import { recordBatchBytes } from '../kafka/kafka-record-size';
 import { IntegrationEventPublisher, MessageRefusedError } from '../publisher.port';
 import { IntegrationEventRelay } from './integration-event-relay';
 import { SqlRelayCheckpoint } from './relay-checkpoint';
@@ -30,7 +30,7 @@ class RecordingPublisher implements IntegrationEventPublisher {
     readonly maxMessageBytes = 1_000_000,
   ) {}
   sizeOf(message: IntegrationMessage): number {
-    return RECORD_BATCH_OVERHEAD + kafkaRecordBytes(message);
+    return recordBatchBytes([message]);
   }
   async prepare(): Promise<void> {}
   async publish(messages: readonly IntegrationMessage[]): Promise<void> {

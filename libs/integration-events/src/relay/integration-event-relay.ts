@@ -1,6 +1,6 @@
 import type { EventStore } from '@app/event-store/event-store.port';
 import type { Logger } from 'pino';
-import { IntegrationMessage, toIntegrationMessage } from '../contracts/user-lifecycle.v1';
+import { IntegrationMessage, toIntegrationMessage, UserLifecycleEventV1 } from '../contracts/user-lifecycle.v1';
 import { overLimit, refusedByBroker, toWithheldNotice, WITHHELD_HEADER } from '../contracts/withheld-notice.v1';
 import { IntegrationEventPublisher, MessageRefusedError } from '../publisher.port';
 import type { RelayCheckpoint } from './relay-checkpoint';
@@ -229,9 +229,9 @@ export class IntegrationEventRelay {
     for (const message of messages) {
       if (!(WITHHELD_HEADER in message.headers)) continue;
       this.counts.withheld += 1;
-      const { withheld } = JSON.parse(message.value) as { withheld: Record<string, unknown> };
+      const { withheld } = JSON.parse(message.value) as UserLifecycleEventV1;
       this.logger.error(
-        { alert: 'kafka-event-withheld', ...this.describe(message), reason: withheld.reason, brokerError: withheld.brokerError, bytes: withheld.bytes, limit: withheld.limit },
+        { alert: 'kafka-event-withheld', ...this.describe(message), reason: withheld?.reason, brokerError: withheld?.brokerError, bytes: withheld?.bytes, limit: withheld?.limit },
         'an event Kafka cannot take was published as a withheld notice in its place',
       );
     }
@@ -256,7 +256,7 @@ export class IntegrationEventRelay {
   private refreshLag(): void {
     if (this.refreshingLag) return;
     this.refreshingLag = (async () => {
-      this.deadLetterCount ??= await this.deadLetters.count();
+      this.deadLetterCount ??= await this.deadLetters.count().catch(() => undefined);
       if (!this.holding) this.lag.acknowledged(await this.checkpoint.load());
       await this.lag.refresh();
     })()
