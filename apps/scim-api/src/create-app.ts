@@ -11,6 +11,8 @@ import { ScimAuthenticator } from './auth/scim-authenticator';
 import { answerClientErrorsAsScim } from './http/client-error.handler';
 import { answerFrameworkErrorsAsScim } from './http/framework-errors';
 import { capConnections, httpServerOptions, ROUTE_PARAM_MAX_LENGTH } from './http/http-server-options';
+import { FairTurns } from './http/rate-limits/fair-turns';
+import { workInFairTurns, workSlots } from './http/rate-limits/fair-turns.hook';
 import { ScimRateLimits } from './http/rate-limits/scim-rate-limits';
 import { SCIM_CONTENT_TYPE } from './http/scim-exception.filter';
 import { acceptScimJsonBodies } from './http/scim-json-body';
@@ -49,6 +51,7 @@ export async function createScimApp(
 function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
   authenticateBeforeBody(fastify, app.get(ScimAuthenticator), new ScimRateLimits(config.rateLimits), logger);
+  workInFairTurns(fastify, new FairTurns(workSlots(config)));
   acceptScimJsonBodies(fastify);
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/scim/')) reply.header('Content-Type', SCIM_CONTENT_TYPE);

@@ -1,0 +1,50 @@
+interface Entry<V> {
+  readonly value: Promise<V | undefined>;
+  readonly expiresAt: number;
+}
+
+/**
+ * Remembers lookups for `ttlMs`, found and missing apart (each map at most `maxEntries`, least
+ * recently used out first), so that a flood of unknown keys can only churn the missing ones. Lookups
+ * of one key that overlap share one load; a failed load is not remembered.
+ */
+export class LookupCache<V> {
+  private readonly found = new Map<string, Entry<V>>();
+  private readonly missing = new Map<string, Entry<V>>();
+  private readonly loading = new Map<string, Promise<V | undefined>>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    const cached = this.fresh(this.found, key) ?? this.fresh(this.missing, key) ?? this.loading.get(key);
+    if (cached) return cached;
+    const value = load();
+    this.loading.set(key, value);
+    value.then(
+      (loaded) => {
+        this.loading.delete(key);
+        this.remember(loaded === undefined ? this.missing : this.found, key, value);
+      },
+      () => this.loading.delete(key),
+    );
+    return value;
+  }
+
+  private fresh(entries: Map<string, Entry<V>>, key: string): Promise<V | undefined> | undefined {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    entries.delete(key);
+    if (entry.expiresAt <= this.now()) return undefined;
+    entries.set(key, entry);
+    return entry.value;
+  }
+
+  private remember(entries: Map<string, Entry<V>>, key: string, value: Promise<V | undefined>): void {
+    entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    if (entries.size > this.maxEntries) entries.delete(entries.keys().next().value as string);
+  }
+}

@@ -1,0 +1,30 @@
+import { FairTurns } from './fair-turns';
+
+describe('FairTurns', () => {
+  it('lets `slots` requests work at once and the others wait', async () => {
+    const turns = new FairTurns(2);
+    const first = await turns.take('a');
+    await turns.take('a');
+    let third = false;
+    void turns.take('a').then(() => (third = true));
+    await Promise.resolve();
+    expect(third).toBe(false);
+    expect(turns.queued).toBe(1);
+    first();
+    first();
+    await Promise.resolve();
+    expect(third).toBe(true);
+    expect(turns.queued).toBe(0);
+  });
+
+  it('serves waiting keys in turns, so one key\'s long queue does not hold another key back', async () => {
+    const turns = new FairTurns(1);
+    const order: string[] = [];
+    const release = await turns.take('a');
+    const work = (key: string, name: string) => turns.take(key).then((done) => (order.push(name), done()));
+    const all = Promise.all([...['a0', 'a1', 'a2', 'a3', 'a4'].map((n) => work('a', n)), work('b', 'b0'), work('b', 'b1')]);
+    release();
+    await all;
+    expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'a3', 'a4']);
+  });
+});

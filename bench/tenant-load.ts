@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The two sides of the noisy-neighbour scenario, shared by bench/noisy-neighbour.bench.ts and
+ * test/faults/noisy-neighbour.e2e-spec.ts: a tenant's normal Entra provisioning cycle, and a
+ * hostile client on another tenant.
+ */
+export interface Tenant {
+  /** `<origin>/scim/v2/enterprise-idps/<providerId>` */
+  readonly url: string;
+  readonly token: string;
+}
+
+export interface CycleReport {
+  /** Per request, in ms. */
+  readonly latencies: number[];
+  /** Per user cycle (match, create, update, disable, delete), in ms. */
+  readonly cycles: number[];
+  /** Responses by status. */
+  readonly statuses: Record<number, number>;
+}
+
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const SCIM = 'application/scim+json; charset=utf-8';
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly text: string;
+}
+
+/**
+ * One request over `agent`'s connections. Each side of the scenario has its own agent, so a
+ * connection the server closes on one side is never reused by the other.
+ */
+export function httpCall(agent: Agent | false, method: string, url: string, headers: Record<string, string>, body?: string): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method, headers, agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+/**
+ * Entra's cycle for `users` users with `concurrency` in flight, as its provisioning engine runs it:
+ * match by userName, create, update attributes, disable, delete (or, with `keepUsers`, match and create only).
+ */
+export async function runEntraCycles(tenant: Tenant, users: number, concurrency: number, keepUsers = false): Promise<CycleReport> {
+  const report: CycleReport = { latencies: [], cycles: [], statuses: {} };
+  const agent = new Agent({ keepAlive: true });
+  const headers = { Authorization: `Bearer ${tenant.token}`, 'Content-Type': SCIM };
+  const call = async (method: string, path: string, body?: unknown): Promise<HttpAnswer> => {
+    const started = performance.now();
+    const answer = await httpCall(agent, method, `${tenant.url}${path}`, headers, body === undefined ? undefined : JSON.stringify(body));
+    report.latencies.push(performance.now() - started);
+    report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
+    return answer;
+  };
+  let next = 0;
+  try {
+    await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < users) {
+        next += 1;
+        const started = performance.now();
+        const userName = `b.${randomUUID()}@tenant-b.example`;
+        await call('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
+        const created = await call('POST', '/Users', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName,
+          externalId: randomUUID(),
+          active: true,
+          displayName: 'Tenant B',
+          emails: [{ primary: true, type: 'work', value: userName }],
+          name: { givenName: 'Tenant', familyName: 'B' },
+        });
+        const id = created.status === 201 ? (JSON.parse(created.text) as { id: string }).id : undefined;
+        if (id && !keepUsers) {
+          await call('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: 'Tenant B renamed' }, { op: 'Replace', path: 'emails[type eq "work"].value', value: `r.${userName}` }] });
+          await call('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+          await call('DELETE', `/Users/${id}`);
+        }
+        report.cycles.push(performance.now() - started);
+      }
+    }),
+    );
+  } finally {
+    agent.destroy();
+  }
+  return report;
+}
+
+/** A filter as large as the default limits allow (1,024 characters, 50 nodes): substring matches the index cannot serve. */
+export const LARGE_FILTER = Array.from({ length: 24 }, (_, i) => `userName co "x${i}q"`).join(' or ');
+
+/** A body just under the default 1 MB body limit whose resource breaks the resource size limit. */
+const BIG_BODY = JSON.stringify({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  userName: 'big@tenant-a.example',
+  addresses: Array.from({ length: 100 }, (_, i) => ({ type: `t${i}`, formatted: 'x'.repeat(2000), streetAddress: 'y'.repeat(2000), locality: 'z'.repeat(2000) })),
+  nickName: ' '.repeat(380_000),
+});
+
+export interface HostileReport {
+  readonly statuses: Record<string, number>;
+}
+
+/**
+ * A client that tries to starve other tenants through its own tenant, until `stop()`: `concurrency`
+ * loops each of large filters (GET and .search), big bodies, 1 MB bodies with a wrong token and for
+ * an unknown tenant, and `4 × concurrency` loops of cheap requests (bursts beyond the rate limits).
+ */
+export async function runHostileClient(tenant: Tenant, concurrency: number, stop: () => boolean): Promise<HostileReport> {
+  const statuses: Record<string, number> = {};
+  const count = (key: string | number) => (statuses[key] = (statuses[key] ?? 0) + 1);
+  const auth = { Authorization: `Bearer ${tenant.token}`, 'Content-Type': SCIM };
+  const agent = new Agent({ keepAlive: true });
+  const attempt = async (method: string, url: string, headers: Record<string, string>, body?: string) => {
+    try {
+      count((await httpCall(agent, method, url, headers, body)).status);
+    } catch {
+      // The server closes the connection of a refused body it will not read.
+      count('closed');
+    }
+  };
+  const search = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: LARGE_FILTER, count: 200 });
+  // Heavy requests `concurrency` at a time each, and cheap ones in bursts four times as wide.
+  const kinds: Array<[number, () => Promise<void>]> = [
+    [concurrency, () => attempt('GET', `${tenant.url}/Users?filter=${encodeURIComponent(LARGE_FILTER)}&count=200`, auth)],
+    [concurrency, () => attempt('POST', `${tenant.url}/Users/.search`, auth, search)],
+    [concurrency, () => attempt('POST', `${tenant.url}/Users`, auth, BIG_BODY)],
+    [concurrency, () => attempt('POST', `${tenant.url}/Users`, { ...auth, Authorization: 'Bearer not-a-token-0123456789abcdef' }, BIG_BODY)],
+    [concurrency, () => attempt('POST', `${tenant.url.replace(/[^/]+$/, 'no-such-tenant')}/Users`, auth, BIG_BODY)],
+    [4 * concurrency, () => attempt('GET', `${tenant.url}/ServiceProviderConfig`, auth)],
+  ];
+  try {
+    await Promise.all(
+      kinds.flatMap(([width, kind]) =>
+        Array.from({ length: width }, async () => {
+          while (!stop()) await kind();
+        }),
+      ),
+    );
+  } finally {
+    agent.destroy();
+  }
+  return { statuses };
+}
+
+/** Starts hostile-client.worker (compiled, at `workerScript`) against `tenant`; `stop()` ends it and returns its report. */
+export function startHostileWorker(workerScript: string, tenant: Tenant, concurrency: number): { stop(): Promise<HostileReport> } {
+  const worker = new Worker(workerScript, { workerData: { tenant, concurrency } });
+  const report = new Promise<HostileReport>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return {
+    async stop() {
+      worker.postMessage('stop');
+      try {
+        return await report;
+      } finally {
+        await worker.terminate();
+      }
+    },
+  };
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
