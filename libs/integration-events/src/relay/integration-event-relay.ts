@@ -1,4 +1,5 @@
 import type { EventStore } from '@app/event-store/event-store.port';
+import { DatabaseUnavailableError } from '@app/platform/database/database-unavailable.error';
 import type { Logger } from 'pino';
 import { IntegrationMessage, toIntegrationMessage, UserLifecycleEventV1 } from '../contracts/user-lifecycle.v1';
 import { overLimit, refusedByBroker, toWithheldNotice, WITHHELD_HEADER } from '../contracts/withheld-notice.v1';
@@ -7,6 +8,7 @@ import type { RelayCheckpoint } from './relay-checkpoint';
 import { InMemoryRelayDeadLetters, RelayDeadLetters } from './relay-dead-letters';
 import { RelayLag } from './relay-lag';
 
+const DATABASE_RETRY_MS = 1000;
 const BATCH = 200;
 /** Readiness shows lag at most this old. */
 const LAG_REFRESH_MS = 100;
@@ -136,10 +138,15 @@ export class IntegrationEventRelay {
         if (next === position) await this.sleep(this.options.idleMs ?? 100, true);
         position = next;
       } catch (error) {
-        prepared = false;
         this.holding = false;
-        failures += 1;
-        const backoff = Math.min(this.options.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(failures, 10));
+        // The database's circuit breaker makes its failures cheap: retry soon, so publishing resumes
+        // about a second after it is back; only broker failures back off exponentially.
+        const databaseDown = error instanceof DatabaseUnavailableError;
+        if (!databaseDown) {
+          prepared = false;
+          failures += 1;
+        }
+        const backoff = databaseDown ? DATABASE_RETRY_MS : Math.min(this.options.maxBackoffMs ?? 30_000, 250 * 2 ** Math.min(failures, 10));
         this.lastError = (error as Error).message;
         const { lagEvents, lagSeconds } = this.current;
         this.logger.warn(
