@@ -1,0 +1,78 @@
+import { storageTargets } from '@app/testing/postgres-target';
+import { ScimTestServer } from '@app/testing/scim-test-server';
+import { transformFileSync } from '@swc/core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { httpCall, runEntraCycles, startHostileWorker, Tenant } from '../../bench/tenant-load';
+
+const A = { providerId: 'hostile-a', token: 'hostile-a-token-0123456789abcdef' };
+const B = { providerId: 'entra-b', token: 'entra-b-token-0123456789abcdefgh' };
+
+/** Samples GET /health/live every 100 ms on a new connection, as an orchestrator's probe does, until `stop()`. */
+async function sampleLiveness(origin: string, stop: () => boolean): Promise<{ latencies: number[]; statuses: number[] }> {
+  const sampled = { latencies: [] as number[], statuses: [] as number[] };
+  while (!stop()) {
+    const started = performance.now();
+    sampled.statuses.push((await httpCall(false, 'GET', `${origin}/health/live`, {})).status);
+    sampled.latencies.push(performance.now() - started);
+    await delay(100);
+  }
+  return sampled;
+}
+
+/**
+ * The hostile client runs in a worker thread, as in bench:noisy, so that its own work does not
+ * weigh on the event loop the server shares with this test; the worker needs it as JavaScript.
+ */
+function compiledHostileWorker(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-client-'));
+  for (const name of ['tenant-load', 'hostile-client.worker']) {
+    const { code } = transformFileSync(join(__dirname, '../../bench', `${name}.ts`), {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    });
+    writeFileSync(join(dir, `${name}.js`), code);
+  }
+  return join(dir, 'hostile-client.worker.js');
+}
+
+/** The embedded store and a PostgreSQL server (when given); the EventStoreDB double adds nothing at the HTTP edge. */
+const targets = storageTargets().filter((t) => t.name !== 'esdb-test-double');
+
+describe.each(targets.map((t) => [t.name, t] as const))('a hostile tenant beside an Entra tenant on %s', (_name, target) => {
+  let server: ScimTestServer;
+
+  beforeAll(async () => {
+    server = await ScimTestServer.start(target, [A, B]);
+  });
+  afterAll(async () => server?.close());
+
+  it('answers the hostile tenant 429s while the other tenant\'s cycle sees no 429 and no 5xx, and /health/live stays under 1 s', async () => {
+    const started = Date.now();
+    const tenantA: Tenant = { url: server.tenantUrl(A.providerId), token: A.token };
+    const tenantB: Tenant = { url: server.tenantUrl(B.providerId), token: B.token };
+    // Tenant A's own users, so that its filters have rows to scan.
+    const seeded = await runEntraCycles(tenantA, 100, 8, true);
+    expect(seeded.statuses[201]).toBe(100);
+
+    let done = false;
+    const hostile = startHostileWorker(compiledHostileWorker(), tenantA, 4);
+    const liveness = sampleLiveness(server.origin, () => done);
+    await delay(1000);
+    const cycle = await runEntraCycles(tenantB, 30, 4).finally(() => (done = true));
+    const [attack, live] = await Promise.all([hostile.stop(), liveness]);
+
+    process.stderr.write(`tenant B: ${JSON.stringify(cycle.statuses)}; tenant A: ${JSON.stringify(attack.statuses)}; /health/live max ${Math.max(...live.latencies).toFixed(0)} ms\n`);
+    const refusedOrFailed = Object.entries(cycle.statuses).filter(([status]) => Number(status) >= 400);
+    expect(refusedOrFailed).toEqual([]);
+    expect(cycle.cycles).toHaveLength(30);
+    expect(attack.statuses[429]).toBeGreaterThan(0);
+    expect(Object.keys(attack.statuses).filter((status) => Number(status) >= 500)).toEqual([]);
+    expect(live.statuses.length).toBeGreaterThan(5);
+    expect(live.statuses.every((status) => status === 200)).toBe(true);
+    expect(Math.max(...live.latencies)).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 90_000);
+});
