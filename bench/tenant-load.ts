@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -47,15 +48,29 @@ export function httpCall(agent: Agent | false, method: string, url: string, head
   });
 }
 
+export interface CycleOptions {
+  /** Users in flight at once. */
+  readonly concurrency: number;
+  /** Requests started per second at most (Entra sends at least 25); unpaced when absent. */
+  readonly requestsPerSecond?: number;
+  /** Match and create only, leaving the users in place. */
+  readonly keepUsers?: boolean;
+}
+
 /**
- * Entra's cycle for `users` users with `concurrency` in flight, as its provisioning engine runs it:
- * match by userName, create, update attributes, disable, delete (or, with `keepUsers`, match and create only).
+ * Entra's cycle for `users` users, as its provisioning engine runs it: match by userName, create,
+ * update attributes, disable, delete.
  */
-export async function runEntraCycles(tenant: Tenant, users: number, concurrency: number, keepUsers = false): Promise<CycleReport> {
+export async function runEntraCycles(tenant: Tenant, users: number, options: CycleOptions): Promise<CycleReport> {
+  const { concurrency, requestsPerSecond, keepUsers = false } = options;
   const report: CycleReport = { latencies: [], cycles: [], statuses: {} };
   const agent = new Agent({ keepAlive: true });
   const headers = { Authorization: `Bearer ${tenant.token}`, 'Content-Type': SCIM };
+  const begun = performance.now();
+  let calls = 0;
   const call = async (method: string, path: string, body?: unknown): Promise<HttpAnswer> => {
+    // Each request waits for its slot in the pace: the n-th starts no earlier than n / rate seconds in.
+    if (requestsPerSecond) await sleep(begun + (calls++ * 1000) / requestsPerSecond - performance.now());
     const started = performance.now();
     const answer = await httpCall(agent, method, `${tenant.url}${path}`, headers, body === undefined ? undefined : JSON.stringify(body));
     report.latencies.push(performance.now() - started);

@@ -9,6 +9,8 @@ import { httpCall, runEntraCycles, startHostileWorker, Tenant } from '../../benc
 
 const A = { providerId: 'hostile-a', token: 'hostile-a-token-0123456789abcdef' };
 const B = { providerId: 'entra-b', token: 'entra-b-token-0123456789abcdefgh' };
+/** Requests/s of tenant B: twice what Entra asks for, half the default per-token limit. */
+const ENTRA_PACE = 50;
 
 /** Samples GET /health/live every 100 ms on a new connection, as an orchestrator's probe does, until `stop()`. */
 async function sampleLiveness(origin: string, stop: () => boolean): Promise<{ latencies: number[]; statuses: number[] }> {
@@ -54,14 +56,14 @@ describe.each(targets.map((t) => [t.name, t] as const))('a hostile tenant beside
     const tenantA: Tenant = { url: server.tenantUrl(A.providerId), token: A.token };
     const tenantB: Tenant = { url: server.tenantUrl(B.providerId), token: B.token };
     // Tenant A's own users, so that its filters have rows to scan.
-    const seeded = await runEntraCycles(tenantA, 100, 8, true);
+    const seeded = await runEntraCycles(tenantA, 100, { concurrency: 8, requestsPerSecond: 80, keepUsers: true });
     expect(seeded.statuses[201]).toBe(100);
 
     let done = false;
     const hostile = startHostileWorker(compiledHostileWorker(), tenantA, 4);
     const liveness = sampleLiveness(server.origin, () => done);
     await delay(1000);
-    const cycle = await runEntraCycles(tenantB, 30, 4).finally(() => (done = true));
+    const cycle = await runEntraCycles(tenantB, 30, { concurrency: 4, requestsPerSecond: ENTRA_PACE }).finally(() => (done = true));
     const [attack, live] = await Promise.all([hostile.stop(), liveness]);
 
     process.stderr.write(`tenant B: ${JSON.stringify(cycle.statuses)}; tenant A: ${JSON.stringify(attack.statuses)}; /health/live max ${Math.max(...live.latencies).toFixed(0)} ms\n`);
