@@ -1,3 +1,4 @@
+import { loadConfig } from '@app/platform/config/app-config';
 import { storageTargets } from '@app/testing/postgres-target';
 import { ScimTestServer } from '@app/testing/scim-test-server';
 import { transformFileSync } from '@swc/core';
@@ -47,7 +48,8 @@ describe.each(targets.map((t) => [t.name, t] as const))('a hostile tenant beside
   let server: ScimTestServer;
 
   beforeAll(async () => {
-    server = await ScimTestServer.start(target, [A, B]);
+    // The documented default limits, whatever the test server's own defaults.
+    server = await ScimTestServer.start(target, [A, B], undefined, { rateLimits: loadConfig({}).rateLimits });
   });
   afterAll(async () => server?.close());
 

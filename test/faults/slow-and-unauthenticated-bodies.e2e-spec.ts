@@ -18,8 +18,9 @@ function postHead(providerId: string, length: number, token: string): string {
 describe('hundreds of slow and unauthenticated bodies', () => {
   let server: ScimTestServer;
   beforeAll(async () => {
-    const http = { ...loadConfig({}).http, requestTimeoutMs: 3000, headersTimeoutMs: 2000 };
-    server = await ScimTestServer.start({ name: 'pglite' }, [A, B], undefined, { http });
+    const defaults = loadConfig({});
+    const http = { ...defaults.http, requestTimeoutMs: 3000, headersTimeoutMs: 2000 };
+    server = await ScimTestServer.start({ name: 'pglite' }, [A, B], undefined, { http, rateLimits: defaults.rateLimits });
   });
   afterAll(async () => server?.close());
 
