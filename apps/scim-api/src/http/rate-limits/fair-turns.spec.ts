@@ -2,19 +2,34 @@ import { FairTurns } from './fair-turns';
 
 describe('FairTurns', () => {
   it('lets `slots` requests work at once and the others wait', async () => {
-    const turns = new FairTurns(2);
+    const turns = new FairTurns(3);
     const first = await turns.take('a');
     await turns.take('a');
-    let third = false;
-    void turns.take('a').then(() => (third = true));
+    await turns.take('b');
+    let fourth = false;
+    void turns.take('c').then(() => (fourth = true));
     await Promise.resolve();
-    expect(third).toBe(false);
+    expect(fourth).toBe(false);
     expect(turns.queued).toBe(1);
     first();
     first();
     await Promise.resolve();
-    expect(third).toBe(true);
+    expect(fourth).toBe(true);
     expect(turns.queued).toBe(0);
+  });
+
+  it('keeps a slot free for other IdPs: one IdP works in at most slots - 1', async () => {
+    const turns = new FairTurns(2);
+    const first = await turns.take('a');
+    let second = false;
+    void turns.take('a').then(() => (second = true));
+    await Promise.resolve();
+    expect(second).toBe(false);
+    const other = await turns.take('b');
+    first();
+    await Promise.resolve();
+    expect(second).toBe(true);
+    other();
   });
 
   it('serves waiting keys in turns, so one key\'s long queue does not hold another key back', async () => {

@@ -1,24 +1,26 @@
 /**
- * At most `slots` requests at work at once; the others wait in one queue per key (IdP), and keys
- * take turns, so an IdP with many requests waiting does not make another IdP's request wait
- * behind all of them.
+ * At most `slots` requests at work at once, and one IdP never more than `slots - 1` of them (when
+ * there are two or more), so a slot is always free for another IdP; the others wait in one queue
+ * per key (IdP), and keys take turns, so an IdP with many requests waiting does not make another
+ * IdP's request wait behind all of them.
  */
 export class FairTurns {
   private working = 0;
+  private readonly workingPerKey = new Map<string, number>();
+  private readonly maxPerKey: number;
   /** Insertion order is the order of turns: a key that was served goes to the back. */
   private readonly waiting = new Map<string, Array<() => void>>();
 
-  constructor(private readonly slots: number) {}
+  constructor(private readonly slots: number) {
+    this.maxPerKey = Math.max(1, slots - 1);
+  }
 
   /** Resolves with the release function of a slot (call it once; extra calls do nothing). */
   take(key: string): Promise<() => void> {
-    if (this.working < this.slots && this.waiting.size === 0) {
-      this.working += 1;
-      return Promise.resolve(this.releaser());
-    }
+    if (!this.waiting.has(key) && this.canStart(key)) return Promise.resolve(this.start(key));
     return new Promise((resolve) => {
       const queue = this.waiting.get(key) ?? [];
-      queue.push(() => resolve(this.releaser()));
+      queue.push(() => resolve(this.start(key)));
       this.waiting.set(key, queue);
     });
   }
@@ -30,26 +32,38 @@ export class FairTurns {
     return count;
   }
 
-  private releaser(): () => void {
+  private canStart(key: string): boolean {
+    return this.working < this.slots && (this.workingPerKey.get(key) ?? 0) < this.maxPerKey;
+  }
+
+  private start(key: string): () => void {
+    this.working += 1;
+    this.workingPerKey.set(key, (this.workingPerKey.get(key) ?? 0) + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.working -= 1;
+      const left = (this.workingPerKey.get(key) ?? 1) - 1;
+      if (left > 0) this.workingPerKey.set(key, left);
+      else this.workingPerKey.delete(key);
       this.next();
     };
   }
 
   private next(): void {
-    while (this.working < this.slots) {
-      const first = this.waiting.entries().next();
-      if (first.done) return;
-      const [key, queue] = first.value;
-      this.waiting.delete(key);
-      const grant = queue.shift()!;
-      if (queue.length > 0) this.waiting.set(key, queue);
-      this.working += 1;
-      grant();
+    let granted = true;
+    while (granted && this.working < this.slots) {
+      granted = false;
+      for (const [key, queue] of this.waiting) {
+        if (!this.canStart(key)) continue;
+        this.waiting.delete(key);
+        const grant = queue.shift()!;
+        if (queue.length > 0) this.waiting.set(key, queue);
+        grant();
+        granted = true;
+        break;
+      }
     }
   }
 }
