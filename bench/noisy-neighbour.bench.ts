@@ -116,7 +116,8 @@ async function main(): Promise<void> {
         `${String(m(phase, 'bRefused')).padStart(6)} ${String(m(phase, 'bFailed')).padStart(6)} ${String(m(phase, 'aRefused')).padStart(7)} ${String(m(phase, 'aAnswered')).padStart(8)} ${ms('liveP99', 9)} ${ms('liveMax', 9)}\n`,
     );
   }
-  process.stdout.write(`  B p99 disturbed / undisturbed: ${(m('disturbed', 'p99') / m('undisturbed', 'p99')).toFixed(2)}× (target ≤ 2×)\n`);
+  const ratio = (key: keyof RoundResult) => (m('disturbed', key) / m('undisturbed', key)).toFixed(2);
+  process.stdout.write(`  disturbed / undisturbed p99 (target ≤ 2×): per request ${ratio('p99')}×, per user cycle ${ratio('cycleP99')}×\n`);
 }
 
 main().then(
