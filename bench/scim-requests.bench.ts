@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { createScimApp } from '../apps/scim-api/src/create-app';
 import { ensureProvider } from '../apps/scim-api/src/identity-providers/provider-bootstrap';
 
+// Request rates are what this measures: the per-token and per-IdP limits would cap them.
+const UNLIMITED: AppConfig['rateLimits'] = { perTokenPerSecond: 0, perProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0 };
+
 /**
  * SCIM request rates on this machine, over real HTTP on 127.0.0.1, with CONCURRENCY requests in
  * flight as Entra keeps several open: POST /Users (create, with uniqueness reservations and
@@ -48,7 +51,7 @@ async function load(count: number, request: (i: number) => Promise<Response>): P
 
 async function round(): Promise<Record<string, { rate: number; p50: number; p99: number }>> {
   const token = `bench-token-${randomUUID()}`;
-  const config: AppConfig = { ...loadConfig({}), port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20 };
+  const config: AppConfig = { ...loadConfig({}), port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20, rateLimits: UNLIMITED };
   const stores = await openStores(config, silent);
   await ensureProvider(stores, { providerId: 'bench', token, customAttributes: [] });
   const app = await createScimApp(config, silent, stores);

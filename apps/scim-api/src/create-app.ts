@@ -52,7 +52,7 @@ function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Lo
   const fastify = app.getHttpAdapter().getInstance();
   authenticateBeforeBody(fastify, app.get(ScimAuthenticator), new ScimRateLimits(config.rateLimits), logger);
   workInFairTurns(fastify, new FairTurns(workSlots(config)));
-  acceptScimJsonBodies(fastify);
+  acceptScimJsonBodies(fastify, config.limits);
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/scim/')) reply.header('Content-Type', SCIM_CONTENT_TYPE);
     return payload;

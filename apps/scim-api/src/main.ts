@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@app/platform/config/app-config';
+import { DataDirLockedError } from '@app/platform/database/data-dir-lock';
 import { createLogger } from '@app/platform/logging/logger';
 import { startKafkaRelay } from '@app/integration-events/start-relay';
 import { openStores } from '@app/read-model/open-stores';
@@ -11,7 +12,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const stores = await openStores(config, logger);
   stores.projector.start();
-  if (config.bootstrap) await ensureProvider(stores, config.bootstrap);
+  const bootstrap = config.bootstrap ? await ensureProvider(stores, config.bootstrap) : undefined;
+  if (bootstrap?.revokedTokenId) {
+    logger.warn({ tokenId: bootstrap.revokedTokenId }, 'SCIM_BOOTSTRAP_TOKEN was revoked since it was issued: it stays revoked (remove it from the configuration)');
+  }
   const demo = config.bootstrap ? undefined : await createDemoProviderIfEmpty(stores);
   // Embedded mode publishes in-process; with DATABASE_URL, scim-worker publishes (one lease-holder at a time).
   const relay = config.kafka && !config.databaseUrl ? await startKafkaRelay(config.kafka, stores, logger) : undefined;
@@ -45,6 +49,8 @@ function loadConfigOrExit() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`SCIM ingress failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  // A held data directory is an operator's situation, not a crash: its message names the holder.
+  const reason = error instanceof DataDirLockedError ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`SCIM ingress failed to start: ${reason}\n`);
   process.exit(1);
 });

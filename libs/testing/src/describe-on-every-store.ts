@@ -1,3 +1,4 @@
+import type { AppConfig } from '@app/platform/config/app-config';
 import { storageTargets, StorageTarget } from './postgres-target';
 import { ScimClient } from './scim-client';
 import { ScimTestServer, TestProvider } from './scim-test-server';
@@ -22,11 +23,16 @@ export class SuiteContext {
 }
 
 /** Runs one e2e suite on every store (PGlite, PostgreSQL when given, the EventStoreDB test double), one server each. */
-export function describeOnEveryStore(title: string, providers: readonly TestProvider[], body: (suite: SuiteContext) => void): void {
+export function describeOnEveryStore(
+  title: string,
+  providers: readonly TestProvider[],
+  body: (suite: SuiteContext) => void,
+  overrides: Partial<AppConfig> = {},
+): void {
   describe.each(storageTargets().map((t) => [t.name, t] as const))(`${title} on %s`, (_name, target) => {
     const suite = new SuiteContext(target, providers);
     beforeAll(async () => {
-      suite.server = await ScimTestServer.start(target, providers);
+      suite.server = await ScimTestServer.start(target, providers, undefined, overrides);
     });
     afterAll(async () => suite.server?.close());
     body(suite);
