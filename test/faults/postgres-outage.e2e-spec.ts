@@ -5,7 +5,7 @@ import { entraCreateUser, PATCH_OP } from '@app/testing/entra-payloads';
 import { readTopic, testKafkaBrokers } from '@app/testing/kafka-topic-reader';
 import type { StorageTarget } from '@app/testing/postgres-target';
 import { PrivatePostgres } from '@app/testing/private-postgres';
-import { ScimTestServer } from '@app/testing/scim-test-server';
+import { NO_RATE_LIMITS, ScimTestServer } from '@app/testing/scim-test-server';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -196,7 +196,7 @@ async function throughFault(
   const to = Date.now();
   await recover();
   const recoveredInMs = await waitUntilReady(server);
-  await sleep(1000);
+  await sleep(2000);
   await load.stop();
   await ready.stop();
   expectOnly2xxOr503(load.answers, timeoutMs);
@@ -223,7 +223,8 @@ describe('SCIM service while PostgreSQL fails', () => {
   describe(`with a ${FAULT_TIMEOUT_MS} ms database timeout`, () => {
     let server: ScimTestServer;
     const topic = `scim-outage-${randomUUID()}`;
-    const overrides: Partial<AppConfig> = { database: { timeoutMs: FAULT_TIMEOUT_MS, poolSize: 5 } };
+    // The load retries 503s at once, faster than any IdP: rate limits (tested elsewhere) would answer 429s.
+    const overrides: Partial<AppConfig> = { database: { timeoutMs: FAULT_TIMEOUT_MS, poolSize: 5 }, rateLimits: NO_RATE_LIMITS };
 
     beforeAll(async () => {
       const kafka = brokers ? { brokers, topic, partitions: 3, clientId: 'scim-outage-tests', maxMessageBytes: 1_000_000 } : undefined;
@@ -283,7 +284,7 @@ describe('SCIM service while PostgreSQL fails', () => {
 
   it('down for 15 s with the default database settings: 503s within the default timeout, full recovery, nothing acknowledged lost', async () => {
     const defaults = loadConfig({}).database;
-    const server = await ScimTestServer.start(target, [PROVIDER]);
+    const server = await ScimTestServer.start(target, [PROVIDER], undefined, { rateLimits: NO_RATE_LIMITS });
     try {
       const { load } = await throughFault(server, defaults.timeoutMs, () => postgres.stop({ mode: 'fast' }), 15_000, () => postgres.start());
       await expectNoAcknowledgedWriteLost(server, load.written);
