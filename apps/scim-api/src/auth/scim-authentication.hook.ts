@@ -1,10 +1,11 @@
 import { ScimError } from '@app/scim/errors/scim-error';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { SCIM_ROUTE_PREFIX } from '../http/resource-locations';
 import type { ScimRateLimits } from '../http/rate-limits/scim-rate-limits';
 import { sendScimError } from '../http/scim-exception.filter';
+import { whenRequestEnds } from '../http/when-request-ends';
 import type { ScimAuthGuard, ScimRequest } from './scim-auth.guard';
 import type { ScimAuthenticator } from './scim-authenticator';
 
@@ -17,8 +18,7 @@ const TOO_MANY_REQUESTS_DELAY_MS = 1000;
 
 /**
  * Answers unknown routes, unknown IdPs, bad tokens and rate limits from the request line and headers,
- * before Fastify reads a body byte; when a body is still on its way the connection is closed, so it is
- * never read. An admitted request holds an in-flight slot until its response is finished or its
+ * before Fastify reads a body byte, and closes the connection, so a pending body is never read. An admitted request holds an in-flight slot until its response is finished or its
  * connection is gone, whichever comes first. {@link ScimAuthGuard} completes the context with the body.
  */
 export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: ScimAuthenticator, rateLimits: ScimRateLimits, logger: Logger): void {
@@ -27,16 +27,13 @@ export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: 
       if (request.is404) throw ScimError.notFound(`No endpoint ${request.method} ${request.url.split('?')[0]}`);
       if (!request.routeOptions.url?.startsWith(SCIM_ROUTE)) return;
       request.scimCaller = await authenticator.authenticate(request);
-      reply.raw.once('close', rateLimits.admit(request.scimCaller.tokenId, request.scimCaller.providerId));
+      whenRequestEnds(request, reply, rateLimits.admit(request.scimCaller.tokenId, request.scimCaller.providerId));
     } catch (error) {
       if (error instanceof ScimError && error.status === 429) await delay(TOO_MANY_REQUESTS_DELAY_MS);
-      if (bodyPending(request)) void reply.header('Connection', 'close');
+      // A refused caller keeps no connection: keep-alive would let cheap refusals fill the connection cap.
+      void reply.header('Connection', 'close');
       sendScimError(error, request, reply, logger);
       return reply;
     }
   });
-}
-
-function bodyPending(request: FastifyRequest): boolean {
-  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
 }

@@ -1,4 +1,5 @@
 import type { AppConfig } from '@app/platform/config/app-config';
+import { whenRequestEnds } from '../when-request-ends';
 import type { FastifyInstance } from 'fastify';
 import type { ScimRequest } from '../../auth/scim-auth.guard';
 import { FairTurns } from './fair-turns';
@@ -22,12 +23,13 @@ export function workInFairTurns(fastify: FastifyInstance, turns: FairTurns): voi
   fastify.addHook('preHandler', async (request: ScimRequest, reply) => {
     if (!request.scimCaller) return;
     let release: (() => void) | undefined;
-    let closed = false;
-    reply.raw.once('close', () => {
-      closed = true;
+    let ended = false;
+    whenRequestEnds(request, reply, () => {
+      ended = true;
       release?.();
     });
+    if (ended) return;
     release = await turns.take(request.scimCaller.providerId);
-    if (closed) release();
+    if (ended) release();
   });
 }
