@@ -66,9 +66,12 @@ async function openLockedStores(location: StoreLocation, logger: Logger, lock: D
     projector,
     close: async () => {
       projector.stop();
-      await esdb?.close();
-      await db.close();
-      await lock?.release();
+      try {
+        await esdb?.close();
+        await db.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }

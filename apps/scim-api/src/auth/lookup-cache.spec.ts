@@ -21,6 +21,18 @@ describe('LookupCache', () => {
     expect(load).toHaveBeenCalledTimes(2);
   });
 
+  it('counts a lookup\'s age from when its load started, so a slow read before a revoke is not kept longer', async () => {
+    const lookups = cache();
+    const load = jest.fn(async () => {
+      now = 800; // the read took 800 ms
+      return 'found';
+    });
+    await lookups.get('a', load);
+    now = 1000;
+    await lookups.get('a', load);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
   it('shares one load between overlapping lookups and forgets a failed one', async () => {
     const lookups = cache();
     const failing = jest.fn(async () => {

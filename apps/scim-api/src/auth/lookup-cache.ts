@@ -22,12 +22,14 @@ export class LookupCache<V> {
   get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
     const cached = this.fresh(this.found, key) ?? this.fresh(this.missing, key) ?? this.loading.get(key);
     if (cached) return cached;
+    // Fresh for ttlMs from when the load started: a row read before a revoke is not kept longer.
+    const started = this.now();
     const value = load();
     this.loading.set(key, value);
     value.then(
       (loaded) => {
         this.loading.delete(key);
-        this.remember(loaded === undefined ? this.missing : this.found, key, value);
+        this.remember(loaded === undefined ? this.missing : this.found, key, value, started);
       },
       () => this.loading.delete(key),
     );
@@ -43,8 +45,8 @@ export class LookupCache<V> {
     return entry.value;
   }
 
-  private remember(entries: Map<string, Entry<V>>, key: string, value: Promise<V | undefined>): void {
-    entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+  private remember(entries: Map<string, Entry<V>>, key: string, value: Promise<V | undefined>, started: number): void {
+    entries.set(key, { value, expiresAt: started + this.ttlMs });
     if (entries.size > this.maxEntries) entries.delete(entries.keys().next().value as string);
   }
 }
