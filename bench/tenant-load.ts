@@ -114,13 +114,20 @@ export async function runEntraCycles(tenant: Tenant, users: number, options: Cyc
 /** A filter as large as the default limits allow (1,024 characters, 50 nodes): substring matches the index cannot serve. */
 export const LARGE_FILTER = Array.from({ length: 24 }, (_, i) => `userName co "x${i}q"`).join(' or ');
 
-/** A body just under the default 1 MB body limit whose resource breaks the resource size limit. */
-const BIG_BODY = JSON.stringify({
-  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-  userName: 'big@tenant-a.example',
-  addresses: Array.from({ length: 100 }, (_, i) => ({ type: `t${i}`, formatted: 'x'.repeat(2000), streetAddress: 'y'.repeat(2000), locality: 'z'.repeat(2000) })),
-  nickName: ' '.repeat(380_000),
-});
+/** SCIM_BODY_LIMIT_BYTES's default (this file also runs in a worker thread, without the app's path aliases). */
+const DEFAULT_BODY_LIMIT_BYTES = 262_144;
+
+/** A body just under the default body limit (SCIM_BODY_LIMIT_BYTES) whose resource breaks the resource size limit. */
+const BIG_BODY = ((): string => {
+  const resource = {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: 'big@tenant-a.example',
+    addresses: Array.from({ length: 100 }, (_, i) => ({ type: `t${i}`, formatted: 'x'.repeat(500), streetAddress: 'y'.repeat(500), locality: 'z'.repeat(500) })),
+    nickName: '',
+  };
+  const padding = DEFAULT_BODY_LIMIT_BYTES - JSON.stringify(resource).length - 1024;
+  return JSON.stringify({ ...resource, nickName: ' '.repeat(Math.max(0, padding)) });
+})();
 
 export interface HostileReport {
   readonly statuses: Record<string, number>;

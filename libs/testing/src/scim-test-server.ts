@@ -57,7 +57,6 @@ export class ScimTestServer {
       eventStoreConnectionString: eventLog?.connectionString,
       logLevel: 'info',
       maxResults: 50,
-      bodyLimitBytes: 1_048_576,
       kafka,
       ...overrides,
     };

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       bootstrap: undefined,
       logLevel: 'info',
       maxResults: 200,
-      bodyLimitBytes: 1_048_576,
+      bodyLimitBytes: 262_144,
       kafka: undefined,
       limits: DEFAULT_SCIM_LIMITS,
       http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, trustProxy: false },

@@ -95,7 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = int('PORT', 3000, 0, 65535);
   const workerHealthPort = int('WORKER_HEALTH_PORT', 3001, 0, 65535);
   const maxResults = int('SCIM_MAX_RESULTS', 200, 1, 10_000);
-  const bodyLimitBytes = int('SCIM_BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576);
+  // Four times the largest resource (SCIM_MAX_RESOURCE_BYTES): room for a PatchOp around it, while a hostile body costs little to parse.
+  const bodyLimitBytes = int('SCIM_BODY_LIMIT_BYTES', 262_144, 1024, 64 * 1_048_576);
 
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
