@@ -169,3 +169,33 @@ describeOnEveryStore('A user event that cannot be projected', [TENANT_A, TENANT_
     expect((await ready()).body).toMatchObject({ status: 'ok', projectionFailures: { quarantinedStreams: 0, quarantinedEvents: 0 } });
   });
 });
+
+const TENANT_C = { providerId: 'tenant-with-poisoned-settings', token: 'poisoned-settings-token-0123456789' };
+
+describeOnEveryStore('An identity provider whose settings cannot be projected', [TENANT_C, TENANT_B], (suite) => {
+  it('fails closed (503): a revoke held behind the failure must not leave its token working', async () => {
+    expect((await suite.client(TENANT_C).get('/Users')).status).toBe(200);
+    const streamId = StreamIds.identityProvider(TENANT_C.providerId);
+    const history = await suite.server.stores.events.readStream(streamId);
+    const issued = history.find((e) => e.type === 'TokenIssued')!.data as { tokenId: string };
+    const event = (type: string, data: Record<string, unknown>) => ({
+      id: randomUUID(),
+      type,
+      data: { providerId: TENANT_C.providerId, ...data },
+      metadata: { occurredAt: new Date().toISOString() },
+    });
+    // A digest past the btree row limit of scim_tokens' key, then the revoke of the token in use.
+    await suite.server.stores.events.appendToStream(
+      streamId,
+      [event('TokenIssued', { tokenId: randomUUID(), digest: poisonName() }), event('TokenRevoked', { tokenId: issued.tokenId })],
+      history[history.length - 1].revision,
+    );
+    await suite.server.stores.projector.catchUp();
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the authentication lookups' 1 s reuse
+
+    const refused = await suite.client(TENANT_C).get('/Users');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('300');
+    expect((await suite.client(TENANT_B).get('/Users')).status).toBe(200);
+  });
+});

@@ -43,6 +43,10 @@ export class ScimAuthenticator {
     if (!token || token.revoked || token.providerId !== provider.providerId || !sameDigest(token.digest, digest)) {
       throw unauthorized('The bearer token is not valid for this identity provider');
     }
+    // Fail closed: with part of the IdP's history unprojected, a revoke or a disable may be missing.
+    if (provider.quarantined) {
+      throw ScimError.serviceUnavailable('This identity provider\'s settings failed to project; an operator must re-project them (npm run reproject)', 300);
+    }
     if (!provider.scimEnabled) throw new ScimError(403, 'SCIM provisioning is disabled for this identity provider');
     return {
       providerId: provider.providerId,

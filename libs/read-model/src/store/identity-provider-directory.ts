@@ -1,3 +1,4 @@
+import { StreamIds } from '@app/identity/shared/stream-ids';
 import type { SqlDatabase } from '@app/platform/database/sql-database';
 
 export interface ProviderRecord {
@@ -5,6 +6,8 @@ export interface ProviderRecord {
   readonly displayName: string;
   readonly scimEnabled: boolean;
   readonly customAttributes: readonly string[];
+  /** Its stream has an event that failed to project: a later revoke or disable may be missing here. */
+  readonly quarantined: boolean;
 }
 
 export interface TokenRecord {
@@ -19,15 +22,18 @@ export class IdentityProviderDirectory {
   constructor(private readonly db: SqlDatabase) {}
 
   async findProvider(providerId: string): Promise<ProviderRecord | undefined> {
-    const [row] = await this.db.query<{ provider_id: string; display_name: string; scim_enabled: boolean; custom_attributes: string[] }>(
-      'SELECT provider_id, display_name, scim_enabled, custom_attributes FROM identity_providers WHERE provider_id = $1',
-      [providerId],
+    const [row] = await this.db.query<{ provider_id: string; display_name: string; scim_enabled: boolean; custom_attributes: string[]; quarantined: boolean }>(
+      `SELECT provider_id, display_name, scim_enabled, custom_attributes,
+              EXISTS (SELECT 1 FROM projection_failures WHERE stream_id = $2) AS quarantined
+         FROM identity_providers WHERE provider_id = $1`,
+      [providerId, StreamIds.identityProvider(providerId)],
     );
     return row && {
       providerId: row.provider_id,
       displayName: row.display_name,
       scimEnabled: row.scim_enabled,
       customAttributes: row.custom_attributes,
+      quarantined: row.quarantined,
     };
   }
 
