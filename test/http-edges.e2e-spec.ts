@@ -153,11 +153,29 @@ describe('HTTP edges of the SCIM API', () => {
     });
   });
 
+  it('rations an IdP\'s request body bytes: a body over what is left answers 429 unread, other IdPs are unaffected', async () => {
+    const rationed = await ScimTestServer.start(PGLITE, [ALPHA, BETA], undefined, {
+      rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 8192, burstSeconds: 1, maxInFlightPerProvider: 0 },
+    });
+    try {
+      const body = entraCreateUser(`bytes.${randomUUID()}@example.com`, randomUUID());
+      const padded = { ...body, nickName: 'n'.repeat(2000), title: 't'.repeat(2000), profileUrl: `https://example.com/${'p'.repeat(2000)}` };
+      expect((await scimRequest('POST', `${rationed.tenantUrl('alpha')}/Users`, { token: ALPHA.token, body: padded })).status).toBe(201);
+      const refused = await scimRequest('POST', `${rationed.tenantUrl('alpha')}/Users`, { token: ALPHA.token, body: { ...padded, userName: `b.${randomUUID()}` } });
+      expectScimError(refused, 429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      const beta = await scimRequest('POST', `${rationed.tenantUrl('beta')}/Users`, { token: BETA.token, body: { ...padded, userName: `c.${randomUUID()}` } });
+      expect(beta.status).toBe(201);
+    } finally {
+      await rationed.close();
+    }
+  });
+
   describe('rate limits', () => {
     let limited: ScimTestServer;
     beforeAll(async () => {
       limited = await ScimTestServer.start(PGLITE, [ALPHA, BETA, { providerId: 'alpha', token: 'alpha-second-token-0123456789' }], undefined, {
-        rateLimits: { perTokenPerSecond: 5, perProviderPerSecond: 8, burstSeconds: 1, maxInFlightPerProvider: 1 },
+        rateLimits: { perTokenPerSecond: 5, perProviderPerSecond: 8, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 1 },
       });
     });
     afterAll(async () => limited?.close());

@@ -14,7 +14,7 @@ import { Writable } from 'node:stream';
 import { StorageTarget } from './postgres-target';
 
 /** For clients that go faster than any IdP would (fuzzers, benchmarks): no rate or in-flight limits. */
-export const NO_RATE_LIMITS: AppConfig['rateLimits'] = { perTokenPerSecond: 0, perProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0 };
+export const NO_RATE_LIMITS: AppConfig['rateLimits'] = { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0 };
 
 export interface TestProvider {
   readonly providerId: string;

@@ -1,5 +1,5 @@
 import { ScimError } from '@app/scim/errors/scim-error';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { SCIM_ROUTE_PREFIX } from '../http/resource-locations';
@@ -27,7 +27,7 @@ export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: 
       if (request.is404) throw ScimError.notFound(`No endpoint ${request.method} ${request.url.split('?')[0]}`);
       if (!request.routeOptions.url?.startsWith(SCIM_ROUTE)) return;
       request.scimCaller = await authenticator.authenticate(request);
-      whenRequestEnds(request, reply, rateLimits.admit(request.scimCaller.tokenId, request.scimCaller.providerId));
+      whenRequestEnds(request, reply, rateLimits.admit(request.scimCaller.tokenId, request.scimCaller.providerId, declaredBodyBytes(request)));
     } catch (error) {
       if (error instanceof ScimError && error.status === 429) await delay(TOO_MANY_REQUESTS_DELAY_MS);
       // A refused caller keeps no connection: keep-alive would let cheap refusals fill the connection cap.
@@ -36,4 +36,11 @@ export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: 
       return reply;
     }
   });
+}
+
+/** The body's size as its headers declare it; a chunked body of unknown size counts as the largest. */
+function declaredBodyBytes(request: FastifyRequest): number {
+  const length = Number(request.headers['content-length'] ?? 0);
+  if (request.headers['transfer-encoding'] !== undefined) return Number.POSITIVE_INFINITY;
+  return Number.isFinite(length) && length > 0 ? length : 0;
 }

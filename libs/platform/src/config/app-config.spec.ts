@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       kafka: undefined,
       limits: DEFAULT_SCIM_LIMITS,
       http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, trustProxy: false },
-      rateLimits: { perTokenPerSecond: 100, perProviderPerSecond: 200, burstSeconds: 2, maxInFlightPerProvider: 16 },
+      rateLimits: { perTokenPerSecond: 100, perProviderPerSecond: 200, bodyBytesPerProviderPerSecond: 1_048_576, burstSeconds: 2, maxInFlightPerProvider: 16 },
       database: { timeoutMs: 5000, poolSize: 10 },
     });
   });
@@ -79,6 +79,7 @@ describe('loadConfig', () => {
         TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
         RATE_LIMIT_PER_TOKEN: '0',
         RATE_LIMIT_PER_IDP: '30',
+        RATE_LIMIT_BODY_BYTES_PER_IDP: '65536',
         RATE_LIMIT_BURST_SECONDS: '5',
         SCIM_MAX_IN_FLIGHT_PER_IDP: '4',
         DATABASE_TIMEOUT_MS: '1500',
@@ -110,7 +111,7 @@ describe('loadConfig', () => {
         maxResponseBytes: 100_000,
       },
       http: { requestTimeoutMs: 2000, headersTimeoutMs: 1500, keepAliveTimeoutMs: 3000, maxConnections: 50, trustProxy: '10.0.0.0/8,127.0.0.1' },
-      rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 30, burstSeconds: 5, maxInFlightPerProvider: 4 },
+      rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 30, bodyBytesPerProviderPerSecond: 65_536, burstSeconds: 5, maxInFlightPerProvider: 4 },
       database: { timeoutMs: 1500, poolSize: 3 },
     });
   });

@@ -35,6 +35,8 @@ export interface HttpConfig {
 export interface RateLimitConfig {
   readonly perTokenPerSecond: number;
   readonly perProviderPerSecond: number;
+  /** Request body bytes per second per IdP: what parsing and checking bodies may cost. */
+  readonly bodyBytesPerProviderPerSecond: number;
   readonly burstSeconds: number;
   /** SCIM requests of one IdP being served at once; more answer 429. */
   readonly maxInFlightPerProvider: number;
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const rateLimits: RateLimitConfig = {
     perTokenPerSecond: int('RATE_LIMIT_PER_TOKEN', 100, 0, 1_000_000),
     perProviderPerSecond: int('RATE_LIMIT_PER_IDP', 200, 0, 1_000_000),
+    bodyBytesPerProviderPerSecond: int('RATE_LIMIT_BODY_BYTES_PER_IDP', 1_048_576, 0, 1 << 30),
     burstSeconds: int('RATE_LIMIT_BURST_SECONDS', 2, 1, 3600),
     maxInFlightPerProvider: int('SCIM_MAX_IN_FLIGHT_PER_IDP', 16, 0, 100_000),
   };

@@ -69,7 +69,7 @@ describe('InFlightCounter', () => {
 });
 
 describe('ScimRateLimits', () => {
-  const config = { perTokenPerSecond: 5, perProviderPerSecond: 8, burstSeconds: 1, maxInFlightPerProvider: 0 };
+  const config = { perTokenPerSecond: 5, perProviderPerSecond: 8, bodyBytesPerProviderPerSecond: 10_000, burstSeconds: 1, maxInFlightPerProvider: 0 };
 
   it('answers 429 with Retry-After once the token has spent its burst', () => {
     const limits = new ScimRateLimits(config, clock().now);
@@ -101,8 +101,20 @@ describe('ScimRateLimits', () => {
     expect(() => limits.admit('t', 'p')).not.toThrow();
   });
 
+  it('rations an IdP\'s body bytes, lets one body of any size through a full bucket, and counts a chunked body as a full one', () => {
+    const time = clock();
+    const limits = new ScimRateLimits({ ...config, perTokenPerSecond: 0, perProviderPerSecond: 0 }, time.now);
+    limits.admit('t', 'p', 6000);
+    const error = refusal(() => limits.admit('t', 'p', 6000));
+    expect(error.status).toBe(429);
+    expect(error.detail).toMatch(/body bytes/);
+    expect(() => limits.admit('t', 'other', 50_000)).not.toThrow();
+    expect(() => limits.admit('t', 'p', 0)).not.toThrow();
+    expect(() => limits.admit('t', 'p', Number.POSITIVE_INFINITY)).toThrow(ScimError);
+  });
+
   it('turns every limit off with 0', () => {
-    const limits = new ScimRateLimits({ perTokenPerSecond: 0, perProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0 }, clock().now);
-    for (let i = 0; i < 10_000; i += 1) limits.admit('t', 'p');
+    const limits = new ScimRateLimits({ perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0 }, clock().now);
+    for (let i = 0; i < 10_000; i += 1) limits.admit('t', 'p', 1_000_000);
   });
 });

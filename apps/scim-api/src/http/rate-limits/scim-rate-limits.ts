@@ -11,20 +11,30 @@ import { TokenBuckets } from './token-buckets';
 export class ScimRateLimits {
   private readonly perToken?: TokenBuckets;
   private readonly perProvider?: TokenBuckets;
+  private readonly bodyBytesPerProvider?: TokenBuckets;
   private readonly inFlight?: InFlightCounter;
 
   constructor(config: RateLimitConfig, now?: () => number) {
     if (config.perTokenPerSecond > 0) this.perToken = new TokenBuckets(config.perTokenPerSecond, config.burstSeconds, now);
     if (config.perProviderPerSecond > 0) this.perProvider = new TokenBuckets(config.perProviderPerSecond, config.burstSeconds, now);
+    if (config.bodyBytesPerProviderPerSecond > 0) {
+      this.bodyBytesPerProvider = new TokenBuckets(config.bodyBytesPerProviderPerSecond, config.burstSeconds, now);
+    }
     if (config.maxInFlightPerProvider > 0) this.inFlight = new InFlightCounter(config.maxInFlightPerProvider);
   }
 
-  /** The release function of the request's in-flight slot; throws a 429 ScimError when a limit is reached. */
-  admit(tokenId: string, providerId: string): () => void {
+  /**
+   * The release function of the request's in-flight slot; throws a 429 ScimError when a limit is
+   * reached. `bodyBytes` is the body's declared size (Infinity when it is chunked: at most a full bucket).
+   */
+  admit(tokenId: string, providerId: string, bodyBytes = 0): () => void {
     const tokenWait = this.perToken?.take(tokenId);
     if (tokenWait !== undefined) throw tooMany('This token sent more requests per second than allowed', tokenWait);
     const providerWait = this.perProvider?.take(providerId);
     if (providerWait !== undefined) throw tooMany('This identity provider sent more requests per second than allowed', providerWait);
+    // Parsing and checking bodies is the CPU a tenant can take from others: its bytes are rationed too.
+    const bytesWait = bodyBytes > 0 ? this.bodyBytesPerProvider?.take(providerId, bodyBytes) : undefined;
+    if (bytesWait !== undefined) throw tooMany('This identity provider sent more request body bytes per second than allowed', bytesWait);
     if (!this.inFlight) return () => undefined;
     const release = this.inFlight.tryAcquire(providerId);
     if (!release) throw tooMany('This identity provider has too many requests in progress', 1);

@@ -25,8 +25,12 @@ export class TokenBuckets {
     this.lastSweep = now();
   }
 
-  /** Takes one token for `key`; undefined when it had one, else the seconds until it will. */
-  take(key: string): number | undefined {
+  /**
+   * Takes `cost` tokens for `key` (at most a full bucket, so any single cost can pass); undefined
+   * when it had them, else the seconds until it will.
+   */
+  take(key: string, cost = 1): number | undefined {
+    const needed = Math.min(cost, this.capacity);
     const now = this.now();
     this.sweep(now);
     const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedAt: now };
@@ -36,11 +40,11 @@ export class TokenBuckets {
     this.buckets.delete(key);
     this.buckets.set(key, bucket);
     if (this.buckets.size > MAX_KEYS) this.buckets.delete(this.buckets.keys().next().value as string);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= needed) {
+      bucket.tokens -= needed;
       return undefined;
     }
-    return (1 - bucket.tokens) / this.ratePerSecond;
+    return (needed - bucket.tokens) / this.ratePerSecond;
   }
 
   /** Keys held now (for tests and metrics). */
