@@ -94,6 +94,12 @@ describe('compileFilter against PostgreSQL', () => {
     ['emails[type eq "home" or primary eq true]', ['u1', 'u2', 'u3', 'u5']],
     ['emails[not (type eq "work")]', ['u1', 'u3', 'u5']],
     ['emails[type eq "work"] and emails[type eq "home"]', ['u1']],
+    // the email values index narrows; the exact test decides (type, element, case)
+    ['emails[type eq "other"].value eq "adams.EVE%100@X.com"', ['u5']],
+    ['emails[value eq "eve@contoso.com" and type eq "home"]', []],
+    ['emails[type eq "work"].value eq "CAROL_X@fabrikam.com"', []],
+    ['emails.value eq "carol_x@FABRIKAM.com" or userName eq "frank"', ['u3', 'u6']],
+    ['not (emails[type eq "work"].value eq "alice@contoso.com")', ['u2', 'u3', 'u4', 'u5', 'u6']],
     ['name[givenName eq "alice" or familyName eq "adams"]', ['u1', 'u5']],
     ['not (name[givenName eq "alice"])', ['u2', 'u3', 'u4', 'u5', 'u6']],
     // extensions, qualified and not, standard and custom

@@ -3,6 +3,7 @@ import { AttributePath, CompareOperator, Filter, FilterValue } from '@app/scim/f
 import { UserSchema } from '@app/scim/schema/user-schema';
 import { Target, elements, member, present, resolveElementPath, resolveRootPath, scalarAccess } from './attribute-sql';
 import { comparison } from './comparison-sql';
+import { emailValueCondition, isIndexedEmails, requiredEmailValue } from './email-index-sql';
 
 /** A piece of SQL and the values for its placeholders, in placeholder order. */
 export interface SqlFragment {
@@ -72,7 +73,14 @@ class FilterCompiler {
     const access = scalarAccess(target, fail);
     const predicate = comparison(access.type, access.caseExact, op, value, target.label, (v, cast) => this.param(v, cast));
     if (access.array === undefined) return predicate(access.at(''));
-    return this.exists(access.array, (element) => predicate(access.at(element)));
+    const exact = this.exists(access.array, (element) => predicate(access.at(element)));
+    const onEmailValue = target.kind === 'json' && isIndexedEmails(target) && (target.sub?.name ?? 'value') === 'value';
+    return op === 'eq' && onEmailValue ? this.indexed(String(value), exact) : exact;
+  }
+
+  /** `exact` behind the index-answered condition that some email value is `value` (which `exact` implies). */
+  private indexed(value: string, exact: string): string {
+    return `(${emailValueCondition(this.param(value, 'text'))} AND ${exact})`;
   }
 
   private valuePath(target: Target, filter: Filter): string {
@@ -85,7 +93,10 @@ class FilterCompiler {
       const scope = (path: AttributePath) => resolveElementPath(attribute, element, path, fail);
       return `jsonb_typeof(${element}) = 'object' AND ${this.compile(filter, scope)}`;
     };
-    return attribute.multiValued ? this.exists(json, inner) : `(${inner(json)})`;
+    if (!attribute.multiValued) return `(${inner(json)})`;
+    const exact = this.exists(json, inner);
+    const value = isIndexedEmails(target) ? requiredEmailValue(filter) : undefined;
+    return value === undefined ? exact : this.indexed(value, exact);
   }
 }
 

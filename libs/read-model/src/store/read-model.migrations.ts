@@ -56,4 +56,23 @@ export const READ_MODEL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX projection_failures_stream ON projection_failures (stream_id, position);
     `,
   },
+  {
+    // Entra's work-email match (emails[type eq "work"].value eq, case-insensitive) reads the lower-cased
+    // values through a GIN index; the jsonb_path_ops index above could only answer case-sensitive @>,
+    // which no query sends, so it only cost writes. No pending list (fastupdate): a lookup must not scan
+    // the recent inserts one by one. The provider's tokens are read with the provider.
+    id: 'read-model-004-read-indexes',
+    sql: `
+      CREATE FUNCTION scim_email_values(attributes jsonb) RETURNS text[]
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE
+        AS $$
+          SELECT COALESCE(array_agg(lower(e.v->>'value')), '{}')
+            FROM jsonb_array_elements(CASE WHEN jsonb_typeof(attributes->'emails') = 'array' THEN attributes->'emails' ELSE '[]'::jsonb END) AS e(v)
+           WHERE jsonb_typeof(e.v) = 'object' AND e.v->>'value' IS NOT NULL
+        $$;
+      CREATE INDEX scim_users_email_values ON scim_users USING gin (scim_email_values(attributes)) WITH (fastupdate = off);
+      DROP INDEX scim_users_emails;
+      CREATE INDEX scim_tokens_provider ON scim_tokens (provider_id);
+    `,
+  },
 ];
