@@ -21,14 +21,32 @@ export interface RunningService {
 
 const baseEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
 
-/** Starts the built service; resolves when `until` matches its output, when it exits, or after 45 s. */
-export function runService(env: Record<string, string>, until: RegExp): Promise<RunningService> {
-  const child = spawn(process.execPath, [BUILT_MAIN], { env: baseEnv(env) });
+/** How the service is started: the built main.js by default; `npm start` in a checkout for the start-up tests. */
+export interface ServiceCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+}
+
+const BUILT_SERVICE: ServiceCommand = { command: process.execPath, args: [BUILT_MAIN] };
+
+/** Starts the service; resolves when `until` matches its output, when it exits, or after `waitMs`. */
+export function runService(env: Record<string, string>, until: RegExp, how = BUILT_SERVICE, waitMs = 45_000): Promise<RunningService> {
+  // Its own process group: `npm start` runs the service as a grandchild, and a signal must reach it too.
+  const child = spawn(how.command, how.args, { cwd: how.cwd, env: baseEnv(env), detached: true });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
   let output = '';
   let exitCode: number | null = null;
   let exited = false;
   const exit = new Promise<void>((resolve) =>
-    child.on('exit', (code) => {
+    // 'close', not 'exit': after every process that shares its output (npm's child too) has ended.
+    child.on('close', (code) => {
       exitCode = code;
       exited = true;
       resolve();
@@ -47,8 +65,8 @@ export function runService(env: Record<string, string>, until: RegExp): Promise<
     },
     stop: async (signal = 'SIGTERM') => {
       if (exited) return;
-      child.kill(signal);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      signalGroup(signal);
+      const killer = setTimeout(() => signalGroup('SIGKILL'), 20_000);
       await exit;
       clearTimeout(killer);
     },
@@ -61,7 +79,7 @@ export function runService(env: Record<string, string>, until: RegExp): Promise<
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     void exit.then(() => resolve(service));
-    setTimeout(() => resolve(service), 45_000).unref();
+    setTimeout(() => resolve(service), waitMs).unref();
   });
 }
 

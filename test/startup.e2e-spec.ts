@@ -2,10 +2,11 @@ import { digestToken } from '@app/identity/identity-provider/token-digest';
 import { bootstrapTokenId } from '@app/identity/identity-provider/provider-bootstrap.decide';
 import { scimRequest } from '@app/testing/scim-client';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isBuilt, randomPort, runCli, runService, RunningService } from './built-service';
+import { isBuilt, randomPort, runCli, runService, RunningService, ServiceCommand, until } from './built-service';
 
 if (!isBuilt) process.stdout.write('Start-up tests skipped: no build (npm run build, which npm run test:all does first).\n');
 
@@ -115,4 +116,65 @@ const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:U
     expect(warning).toBeDefined();
     expect(service.output).not.toContain(token);
   }, 180_000);
+});
+
+/** What `npm start` needs from a fresh clone, copied from this working tree; node_modules is linked. */
+function copyCheckout(): string {
+  const root = join(__dirname, '..');
+  const checkout = mkdtempSync(join(tmpdir(), 'scim-checkout-'));
+  for (const path of ['apps', 'libs', 'deploy/build-if-stale.mjs', 'package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.build.json']) {
+    cpSync(join(root, path), join(checkout, path), { recursive: true });
+  }
+  symlinkSync(join(root, 'node_modules'), join(checkout, 'node_modules'));
+  return checkout;
+}
+
+describe('npm start in a fresh checkout', () => {
+  let checkout: string;
+  let service: RunningService | undefined;
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    if (checkout) rmSync(checkout, { recursive: true, force: true });
+  });
+
+  it('builds on the first start only: a restart of the built checkout skips the compile and gets ready; a changed, added or removed source makes it stale', async () => {
+    checkout = copyCheckout();
+    const npmStart: ServiceCommand = { command: 'npm', args: ['start'], cwd: checkout };
+    const port = randomPort();
+    const env = { PORT: port, DATA_DIR: join(checkout, 'data') };
+    const ready = () => until(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200, 30_000);
+
+    service = await runService(env, LISTENING, npmStart, 240_000);
+    expect(service.output).toContain('building dist/');
+    expect(service.output).toMatch(LISTENING);
+    expect(await ready()).toBe(true);
+    await service.stop();
+    const entry = join(checkout, 'dist/apps/scim-api/src/main.js');
+    const builtAt = statSync(entry).mtimeMs;
+
+    service = await runService(env, LISTENING, npmStart);
+    expect(service.output).toMatch(LISTENING);
+    expect(await ready()).toBe(true);
+    expect(service.output).not.toContain('building');
+    expect(statSync(entry).mtimeMs).toBe(builtAt);
+    await service.stop();
+
+    const check = () => spawnSync(process.execPath, ['deploy/build-if-stale.mjs', '--check'], { cwd: checkout }).status;
+    expect(check()).toBe(0);
+    const main = join(checkout, 'apps/scim-api/src/main.ts');
+    appendFileSync(main, '// edited\n');
+    expect(check()).toBe(1);
+    cpSync(join(__dirname, '../apps/scim-api/src/main.ts'), main);
+    expect(check()).toBe(0);
+    const added = join(checkout, 'libs/scim/src/added.ts');
+    writeFileSync(added, 'export const added = 1;\n');
+    expect(check()).toBe(1);
+    rmSync(added);
+    expect(check()).toBe(0);
+    // A spec is not part of the build.
+    writeFileSync(join(checkout, 'libs/scim/src/added.spec.ts'), 'export {};\n');
+    expect(check()).toBe(0);
+    rmSync(join(checkout, 'dist'), { recursive: true });
+    expect(check()).toBe(1);
+  }, 360_000);
 });
