@@ -51,4 +51,47 @@ describe('LookupCache', () => {
     await lookups.get('known', load);
     expect(load).toHaveBeenCalledTimes(1);
   });
+
+  it('loads an invalidated key anew at once, found or missing', async () => {
+    const lookups = cache();
+    const load = jest.fn(async () => 'found');
+    const missing = jest.fn(async () => undefined);
+    await lookups.get('a', load);
+    await lookups.get('x', missing);
+    lookups.invalidate('a');
+    lookups.invalidate('x');
+    await lookups.get('a', load);
+    await lookups.get('x', missing);
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(missing).toHaveBeenCalledTimes(2);
+  });
+
+  it('neither shares nor keeps a load that an invalidation overtook (a read from before a revoke)', async () => {
+    const lookups = cache();
+    let finishStale!: (value: string) => void;
+    const stale = lookups.get('a', () => new Promise<string>((resolve) => (finishStale = resolve)));
+    lookups.invalidate('a');
+    const fresh = jest.fn(async () => 'revoked');
+    expect(await lookups.get('a', fresh)).toBe('revoked');
+    finishStale('live');
+    expect(await stale).toBe('live');
+    expect(await lookups.get('a', async () => 'not loaded')).toBe('revoked');
+    expect(fresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a load that finishes after an invalidation overtook an earlier one out of the way of the newer one', async () => {
+    const lookups = cache();
+    let failStale!: (error: Error) => void;
+    const stale = lookups.get('a', () => new Promise<string>((_resolve, reject) => (failStale = reject)));
+    lookups.invalidate('a');
+    let finishFresh!: (value: string) => void;
+    const fresh = lookups.get('a', () => new Promise<string>((resolve) => (finishFresh = resolve)));
+    failStale(new Error('database down'));
+    await expect(stale).rejects.toThrow('database down');
+    // The newer load is still the one shared.
+    const joined = lookups.get('a', async () => 'second load');
+    finishFresh('fresh');
+    expect(await fresh).toBe('fresh');
+    expect(await joined).toBe('fresh');
+  });
 });

@@ -6,7 +6,8 @@ interface Entry<V> {
 /**
  * Remembers lookups for `ttlMs`, found and missing apart (each map at most `maxEntries`, least
  * recently used out first), so that a flood of unknown keys can only churn the missing ones. Lookups
- * of one key that overlap share one load; a failed load is not remembered.
+ * of one key that overlap share one load; a failed load is not remembered, nor is one that an
+ * `invalidate` of its key overtook.
  */
 export class LookupCache<V> {
   private readonly found = new Map<string, Entry<V>>();
@@ -26,14 +27,23 @@ export class LookupCache<V> {
     const started = this.now();
     const value = load();
     this.loading.set(key, value);
+    const current = () => this.loading.get(key) === value;
     value.then(
       (loaded) => {
+        if (!current()) return;
         this.loading.delete(key);
         this.remember(loaded === undefined ? this.missing : this.found, key, value, started);
       },
-      () => this.loading.delete(key),
+      () => current() && this.loading.delete(key),
     );
     return value;
+  }
+
+  /** Forgets `key`: the next get loads it anew, and a load already under way is neither shared nor kept. */
+  invalidate(key: string): void {
+    this.found.delete(key);
+    this.missing.delete(key);
+    this.loading.delete(key);
   }
 
   private fresh(entries: Map<string, Entry<V>>, key: string): Promise<V | undefined> | undefined {
