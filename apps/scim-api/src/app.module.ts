@@ -1,7 +1,10 @@
+import { CommandHandler } from '@app/event-store/command-handling/command-handler';
+import { COMMAND_STORE } from '@app/event-store/command-handling/command-store.port';
 import { EVENT_STORE } from '@app/event-store/event-store.port';
 import type { AppConfig } from '@app/platform/config/app-config';
 import type { Stores } from '@app/read-model/open-stores';
 import { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
+import { readYourWrites } from '@app/read-model/projections/read-your-writes';
 import { IdentityProviderDirectory } from '@app/read-model/store/identity-provider-directory';
 import { UserReadModel } from '@app/read-model/store/user-read-model';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -9,7 +12,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
-import { APP_CONFIG, LOGGER, RELAY, STORES } from './app.tokens';
+import { APP_CONFIG, COMMAND_HANDLER, LOGGER, RELAY, STORES } from './app.tokens';
 import { ScimAuthGuard } from './auth/scim-auth.guard';
 import { ScimAuthenticator } from './auth/scim-authenticator';
 import { DiscoveryController } from './discovery/discovery.http.controller';
@@ -24,7 +27,6 @@ import { GetUserQueryHandler } from './users/get-user/get-user.query-handler';
 import { ListUsersQueryHandler } from './users/list-users/list-users.query-handler';
 import { PatchUserHandler } from './users/patch-user/patch-user.handler';
 import { ReplaceUserHandler } from './users/replace-user/replace-user.handler';
-import { UniqueValueReservations } from './users/shared/unique-value-reservations';
 import { UserWriter } from './users/shared/user-writer';
 import { UsersController } from './users/users.http.controller';
 
@@ -42,6 +44,8 @@ export class AppModule {
         { provide: STORES, useValue: stores },
         { provide: RELAY, useValue: relay ?? null },
         { provide: EVENT_STORE, useValue: stores.events },
+        { provide: COMMAND_STORE, useValue: stores.commands },
+        { provide: COMMAND_HANDLER, useValue: new CommandHandler(stores.commands, afterAppend(stores, relay)) },
         { provide: UserReadModel, useValue: stores.users },
         { provide: IdentityProviderDirectory, useValue: stores.providers },
         { provide: ReadModelProjector, useValue: stores.projector },
@@ -49,7 +53,6 @@ export class AppModule {
         ResourceLocations,
         ScimAuthGuard,
         ScimAuthenticator,
-        UniqueValueReservations,
         UserWriter,
         CreateUserHandler,
         ReplaceUserHandler,
@@ -60,4 +63,10 @@ export class AppModule {
       ],
     };
   }
+}
+
+/** After a write: the read model shows it (read-your-writes), then the in-process relay starts publishing it rather than at its next poll. */
+function afterAppend(stores: Stores, relay: IntegrationEventRelay | undefined) {
+  const notifyRelay = async () => relay?.notify();
+  return [readYourWrites(stores.projector), notifyRelay];
 }

@@ -3,3 +3,5 @@ export const LOGGER = Symbol('LOGGER');
 export const STORES = Symbol('STORES');
 /** The in-process Kafka relay, or null when this process does not publish. */
 export const RELAY = Symbol('RELAY');
+/** The write side's command handler, with the app's after-append hooks. */
+export const COMMAND_HANDLER = Symbol('COMMAND_HANDLER');

@@ -1,7 +1,10 @@
+import type { CommandStore } from '@app/event-store/command-handling/command-store.port';
+import { ReservationStreamCommandStore } from '@app/event-store/command-handling/reservation-stream-command-store';
 import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store.adapter';
 import { EventStore } from '@app/event-store/event-store.port';
 import { EVENT_LOG_MIGRATIONS } from '@app/event-store/postgres/event-log.migrations';
 import { PostgresEventStore } from '@app/event-store/postgres/postgres-event-store.adapter';
+import { evolveReservation, isReservationEvent } from '@app/identity/user/unique-value';
 import type { DatabaseConfig } from '@app/platform/config/app-config';
 import { acquireDataDirLock, DataDirLock, DataDirRole } from '@app/platform/database/data-dir-lock';
 import { migrate } from '@app/platform/database/migrations';
@@ -16,10 +19,14 @@ import { IdentityProviderDirectory } from './store/identity-provider-directory';
 import { READ_MODEL_MIGRATIONS } from './store/read-model.migrations';
 import { UserReadModel } from './store/user-read-model';
 
+const RESERVATION_STREAM = { initial: undefined, evolve: evolveReservation, accepts: isReservationEvent };
+
 /** The stores one process works with: the event log, the read model over it, and its projector. */
 export interface Stores {
   readonly db: SqlDatabase;
   readonly events: EventStore;
+  /** The write side: appends with their uniqueness claims. */
+  readonly commands: CommandStore;
   readonly users: UserReadModel;
   readonly providers: IdentityProviderDirectory;
   readonly projector: ReadModelProjector;
@@ -61,6 +68,7 @@ async function openLockedStores(location: StoreLocation, logger: Logger, lock: D
   return {
     db,
     events,
+    commands: new ReservationStreamCommandStore(events, RESERVATION_STREAM),
     users: new UserReadModel(db),
     providers: new IdentityProviderDirectory(db),
     projector,

@@ -1,47 +1,47 @@
-import { ConcurrencyError } from '@app/event-store/concurrency.error';
+import { CommandHandler } from '@app/event-store/command-handling/command-handler';
+import { ReservationStreamCommandStore } from '@app/event-store/command-handling/reservation-stream-command-store';
 import type { EventStore } from '@app/event-store/event-store.port';
-import { IdentityProviderEvent } from '@app/identity/identity-provider/identity-provider.events';
-import { evolveIdentityProvider, foldIdentityProvider, IdentityProviderState } from '@app/identity/identity-provider/identity-provider.state';
+import { IdentityProviderEvent, isIdentityProviderEvent } from '@app/identity/identity-provider/identity-provider.events';
+import { evolveIdentityProvider, IdentityProviderState, initialIdentityProviderState } from '@app/identity/identity-provider/identity-provider.state';
 import { StreamIds } from '@app/identity/shared/stream-ids';
+import { evolveReservation, isReservationEvent } from '@app/identity/user/unique-value';
 import type { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
+import { readYourWrites } from '@app/read-model/projections/read-your-writes';
 import { randomUUID } from 'node:crypto';
 
 // Two servers bootstrapping at once, or the CLI beside a start-up: a retry decides against the winner's events.
 const ATTEMPTS = 3;
 
-/** Load → decide → append for one IdP stream, on behalf of an operator or the start-up bootstrap. */
+const IDENTITY_PROVIDER_STREAM = { initial: initialIdentityProviderState, evolve: evolveIdentityProvider, accepts: isIdentityProviderEvent };
+
+/**
+ * Load → decide → append for one IdP stream, on behalf of an operator or the start-up bootstrap,
+ * through the command handler; the read model is waited for (IdP writes are rare: the catch-up
+ * projection serves them on every store).
+ */
 export class IdentityProviderWriter {
+  private readonly handler: CommandHandler;
+
   constructor(
-    private readonly events: EventStore,
-    private readonly projector: ReadModelProjector,
+    events: EventStore,
+    projector: ReadModelProjector,
     private readonly actor: string,
-  ) {}
+  ) {
+    const store = new ReservationStreamCommandStore(events, { initial: undefined, evolve: evolveReservation, accepts: isReservationEvent });
+    this.handler = new CommandHandler(store, [readYourWrites(projector)], ATTEMPTS);
+  }
 
   /** Appends what `decide` produces with optimistic concurrency, and returns the stream's state after it. */
   async write(providerId: string, decide: (state: IdentityProviderState) => IdentityProviderEvent[]): Promise<IdentityProviderState> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.writeOnce(providerId, decide);
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError) || attempt === ATTEMPTS) throw error;
-      }
-    }
-  }
-
-  private async writeOnce(providerId: string, decide: (state: IdentityProviderState) => IdentityProviderEvent[]): Promise<IdentityProviderState> {
-    const streamId = StreamIds.identityProvider(providerId);
-    const recorded = await this.events.readStream(streamId);
-    const state = foldIdentityProvider(recorded as unknown as IdentityProviderEvent[]);
-    const events = decide(state);
-    if (events.length === 0) return state;
     const metadata = { actor: { kind: 'system' as const, name: this.actor }, occurredAt: new Date().toISOString() };
-    const expected = recorded.length === 0 ? 'noStream' : recorded[recorded.length - 1].revision;
-    const result = await this.events.appendToStream(
-      streamId,
-      events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata })),
-      expected,
-    );
-    await this.projector.waitFor(result.position);
-    return events.reduce(evolveIdentityProvider, state);
+    const handled = await this.handler.handle({
+      streamId: StreamIds.identityProvider(providerId),
+      holder: providerId,
+      model: IDENTITY_PROVIDER_STREAM,
+      decide,
+      metadata,
+      record: (events) => events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata })),
+    });
+    return handled.state;
   }
 }

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@app/platform/config/app-config';
 import type { UserRow } from '@app/read-model/store/user-read-model';
+import { ScimError } from '@app/scim/errors/scim-error';
 import { listResponseWithin } from '@app/scim/messages/list-response';
 import { renderUser, userEtag } from '@app/scim/resource/render-user';
 import { parseAttributeList, selectAttributes } from '@app/scim/resource/select-attributes';
@@ -22,6 +23,9 @@ import { AttributeSelectionDto, SearchRequestDto } from './list-users/search-req
 import { readPatchOperations } from './patch-user/patch-op.dto';
 import { PatchUserCommand } from './patch-user/patch-user.command';
 import { ReplaceUserCommand } from './replace-user/replace-user.command';
+import { provenanceOf } from './shared/event-metadata';
+import type { UserCommandInput } from './shared/user-command';
+import type { WrittenUser } from './shared/user-writer';
 
 type AttributeSelection = ReturnType<typeof parseAttributeList>;
 
@@ -38,10 +42,9 @@ export class UsersController {
   @Post('Users')
   @HttpCode(201)
   async create(@ScimContext() context: ScimRequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const userId = await this.commands.execute(new CreateUserCommand(context));
-    const user = await this.queries.execute(new GetUserQuery(context.providerId, userId));
-    reply.header('Location', this.location(context, userId));
-    return this.represent(context, user, reply);
+    const written = await this.commands.execute(new CreateUserCommand(commandInput(context)));
+    reply.header('Location', this.location(context, written.id));
+    return this.represent(context, shown(written), reply);
   }
 
   @Get('Users')
@@ -75,8 +78,8 @@ export class UsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    await this.commands.execute(new ReplaceUserCommand(context, userId, parseIfMatch(ifMatch)));
-    return this.represent(context, await this.queries.execute(new GetUserQuery(context.providerId, userId)), reply);
+    const written = await this.commands.execute(new ReplaceUserCommand(commandInput(context), userId, parseIfMatch(ifMatch)));
+    return this.represent(context, shown(written), reply);
   }
 
   @Patch('Users/:userId')
@@ -87,14 +90,14 @@ export class UsersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const operations = readPatchOperations(context.body);
-    await this.commands.execute(new PatchUserCommand(context, userId, operations, parseIfMatch(ifMatch)));
-    return this.represent(context, await this.queries.execute(new GetUserQuery(context.providerId, userId)), reply);
+    const written = await this.commands.execute(new PatchUserCommand(commandInput(context), userId, operations, parseIfMatch(ifMatch)));
+    return this.represent(context, shown(written), reply);
   }
 
   @Delete('Users/:userId')
   @HttpCode(204)
   async delete(@ScimContext() context: ScimRequestContext, @Param('userId', UserIdPipe) userId: string, @Headers('if-match') ifMatch: string | undefined) {
-    await this.commands.execute(new DeleteUserCommand(context, userId, parseIfMatch(ifMatch)));
+    await this.commands.execute(new DeleteUserCommand(context.providerId, userId, provenanceOf(context), parseIfMatch(ifMatch)));
   }
 
   private async search(context: ScimRequestContext, search: SearchRequestDto) {
@@ -125,4 +128,15 @@ export class UsersController {
   private location(context: ScimRequestContext, userId: string): string {
     return `${context.baseUrl}/Users/${encodeURIComponent(userId)}`;
   }
+}
+
+/** The command's plain data from the request. */
+function commandInput(context: ScimRequestContext): UserCommandInput {
+  return { providerId: context.providerId, schema: context.schema, body: context.body, provenance: provenanceOf(context) };
+}
+
+/** The user a create, replace or patch leaves; they never delete, so it is there. */
+function shown(written: WrittenUser): UserRow {
+  if (!written.user) throw ScimError.notFound(`User ${written.id} not found`);
+  return written.user;
 }

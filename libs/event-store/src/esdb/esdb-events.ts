@@ -29,11 +29,16 @@ export function toRecorded(event: EsdbRecordedEvent): RecordedEvent {
     id: event.id,
     type: event.type,
     data: event.data,
-    metadata: event.metadata as unknown as EventMetadata,
+    metadata: isEventMetadata(event.metadata) ? event.metadata : { occurredAt: event.created.toISOString() },
     streamId: event.streamId,
     revision: Number(event.revision),
     // Stream reads carry positions from EventStoreDB 24.2 on; older servers report 0 there.
     position: event.position ? toPortPosition(event.position) : 0,
     recordedAt: event.created,
   };
+}
+
+/** Our appends always write EventMetadata (with occurredAt); an event written by another client may carry anything. */
+function isEventMetadata(value: unknown): value is EventMetadata {
+  return typeof value === 'object' && value !== null && typeof (value as { occurredAt?: unknown }).occurredAt === 'string';
 }

@@ -28,3 +28,10 @@ export const IDENTITY_PROVIDER_EVENT_TYPES: readonly IdentityProviderEvent['type
   'TokenRevoked',
   'CustomAttributeRegistered',
 ];
+
+const PROVIDER_TYPES: ReadonlySet<string> = new Set(IDENTITY_PROVIDER_EVENT_TYPES);
+
+/** Narrows an event read from the log to an IdP event by its type. */
+export function isIdentityProviderEvent(event: { readonly type: string; readonly data: unknown }): event is IdentityProviderEvent {
+  return PROVIDER_TYPES.has(event.type);
+}

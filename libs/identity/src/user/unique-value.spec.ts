@@ -1,4 +1,4 @@
-import { ReservationEvent, reservationHolder, uniqueValueOf } from './unique-value';
+import { isReservationEvent, ReservationEvent, reservationHolder, uniqueValueChanges, uniqueValueOf } from './unique-value';
 
 const reserved = (userId: string): ReservationEvent => ({ type: 'UniqueValueReserved', data: { providerId: 'p', kind: 'userName', userId } });
 const released = (userId: string): ReservationEvent => ({ type: 'UniqueValueReleased', data: { providerId: 'p', kind: 'userName', userId } });
@@ -28,5 +28,32 @@ describe('uniqueValueOf', () => {
     ['not a string', 'externalId', { externalId: 42 }, undefined],
   ])('%s', (_case, kind, attributes, expected) => {
     expect(uniqueValueOf(kind, attributes)).toBe(expected);
+  });
+});
+
+describe('uniqueValueChanges', () => {
+  it('takes every value of a new user and gives back every value of a deleted one', () => {
+    const attributes = { userName: 'Ada', externalId: 'e1' };
+    expect(uniqueValueChanges(undefined, attributes)).toEqual({ take: [{ kind: 'userName', value: 'ada' }, { kind: 'externalId', value: 'e1' }], giveBack: [] });
+    expect(uniqueValueChanges(attributes, undefined)).toEqual({ take: [], giveBack: [{ kind: 'userName', value: 'ada' }, { kind: 'externalId', value: 'e1' }] });
+  });
+
+  it('takes and gives back only what a rename changes; a change of case in userName is no change', () => {
+    expect(uniqueValueChanges({ userName: 'Ada', externalId: 'e1' }, { userName: 'ADA', externalId: 'e2' })).toEqual({
+      take: [{ kind: 'externalId', value: 'e2' }],
+      giveBack: [{ kind: 'externalId', value: 'e1' }],
+    });
+  });
+
+  it('gives back an externalId that is removed', () => {
+    expect(uniqueValueChanges({ userName: 'a', externalId: 'e1' }, { userName: 'a' })).toEqual({ take: [], giveBack: [{ kind: 'externalId', value: 'e1' }] });
+  });
+});
+
+describe('isReservationEvent', () => {
+  it('accepts reservation events and nothing else', () => {
+    expect(isReservationEvent(reserved('u1'))).toBe(true);
+    expect(isReservationEvent(released('u1'))).toBe(true);
+    expect(isReservationEvent({ type: 'UserProvisioned', data: {} })).toBe(false);
   });
 });

@@ -32,3 +32,10 @@ export const USER_EVENT_TYPES: readonly UserEvent['type'][] = [
   'UserReactivated',
   'UserDeleted',
 ];
+
+const USER_TYPES: ReadonlySet<string> = new Set(USER_EVENT_TYPES);
+
+/** Narrows an event read from the log to a user event by its type (the log only holds what deciders produced). */
+export function isUserEvent(event: { readonly type: string; readonly data: unknown }): event is UserEvent {
+  return USER_TYPES.has(event.type);
+}

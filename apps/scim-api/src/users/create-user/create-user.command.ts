@@ -1,9 +1,10 @@
 import { Command } from '@nestjs/cqrs';
-import type { ScimRequestContext } from '../../auth/scim-request-context';
+import type { UserCommandInput } from '../shared/user-command';
+import type { WrittenUser } from '../shared/user-writer';
 
-/** POST /Users: provision a user from the request body; resolves to the new user's id. */
-export class CreateUserCommand extends Command<string> {
-  constructor(readonly context: ScimRequestContext) {
+/** POST /Users: provision a user from the body; resolves to the new user as stored. */
+export class CreateUserCommand extends Command<WrittenUser> {
+  constructor(readonly input: UserCommandInput) {
     super();
   }
 }

@@ -7,7 +7,7 @@ import { DeleteUserCommand } from './delete-user.command';
 export class DeleteUserHandler implements ICommandHandler<DeleteUserCommand, void> {
   constructor(private readonly writer: UserWriter) {}
 
-  async execute({ context, userId, ifMatch }: DeleteUserCommand): Promise<void> {
-    await this.writer.write(context, userId, (state) => ({ events: decideDelete(state) }), { ifMatch });
+  async execute({ providerId, userId, provenance, ifMatch }: DeleteUserCommand): Promise<void> {
+    await this.writer.write({ providerId, userId, provenance, ifMatch }, (state) => ({ events: decideDelete(state) }));
   }
 }

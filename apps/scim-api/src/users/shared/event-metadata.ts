@@ -3,20 +3,26 @@ import type { DomainEvent } from '@app/identity/shared/event-envelope';
 import { randomUUID } from 'node:crypto';
 import type { ScimRequestContext } from '../../auth/scim-request-context';
 
-/** Wraps domain events with provenance: who (IdP and token), from where, which request, and what it sent. */
-export function toNewEvents(
-  context: ScimRequestContext,
-  events: readonly DomainEvent[],
-  droppedAttributes: readonly string[] = [],
-): NewEvent[] {
-  const metadata: EventMetadata = {
+/** Who asked for a write (IdP and token), from where, in which request, and what it sent: plain data for a command. */
+export type Provenance = Omit<EventMetadata, 'occurredAt' | 'droppedAttributes'>;
+
+/** The provenance of the request being served; passwords never enter it. */
+export function provenanceOf(context: ScimRequestContext): Provenance {
+  return {
     correlationId: context.requestId,
     actor: { kind: 'idp-token', providerId: context.providerId, tokenId: context.tokenId },
     clientAddress: context.clientAddress,
-    occurredAt: new Date().toISOString(),
     scimOperation: { method: context.method, path: context.path, body: withoutSecrets(context.body) },
-    ...(droppedAttributes.length > 0 ? { droppedAttributes } : {}),
   };
+}
+
+/** The metadata every event of one write carries. */
+export function eventMetadata(provenance: Provenance, droppedAttributes: readonly string[] = []): EventMetadata {
+  return { ...provenance, occurredAt: new Date().toISOString(), ...(droppedAttributes.length > 0 ? { droppedAttributes } : {}) };
+}
+
+/** Gives domain events their ids and the write's metadata. */
+export function toNewEvents(metadata: EventMetadata, events: readonly DomainEvent[]): NewEvent[] {
   return events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, metadata }));
 }
 

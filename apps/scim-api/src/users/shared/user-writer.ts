@@ -1,98 +1,100 @@
-import { ConcurrencyError } from '@app/event-store/concurrency.error';
-import { EVENT_STORE, EventStore } from '@app/event-store/event-store.port';
+import { CommandHandler, HandledCommand, RevisionMismatchError } from '@app/event-store/command-handling/command-handler';
+import { COMMAND_STORE, CommandStore } from '@app/event-store/command-handling/command-store.port';
+import { foldStream } from '@app/event-store/command-handling/typed-stream';
+import type { ClaimTakenError } from '@app/event-store/command-handling/unique-claim';
+import type { NewEvent } from '@app/event-store/event-store.port';
 import { DomainError } from '@app/identity/shared/domain-error';
 import { StreamIds } from '@app/identity/shared/stream-ids';
-import { UserEvent } from '@app/identity/user/user.events';
-import { evolveUser, foldUser, UserState } from '@app/identity/user/user.state';
-import { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
+import { claimStillBinds } from '@app/identity/user/stale-claim';
+import { isUserEvent, UserEvent } from '@app/identity/user/user.events';
+import { evolveUser, initialUserState, UserState } from '@app/identity/user/user.state';
+import type { AppConfig } from '@app/platform/config/app-config';
+import type { UserRow } from '@app/read-model/store/user-read-model';
 import { ScimError } from '@app/scim/errors/scim-error';
 import { checkResourceLimits } from '@app/scim/limits/resource-limits';
-import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
-import type { AppConfig } from '@app/platform/config/app-config';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, RELAY } from '../../app.tokens';
-import type { ScimRequestContext } from '../../auth/scim-request-context';
-import { toNewEvents } from './event-metadata';
-import { KeyedLock } from './keyed-lock';
-import { UniqueValueReservations } from './unique-value-reservations';
+import { APP_CONFIG, COMMAND_HANDLER } from '../../app.tokens';
+import { eventMetadata, Provenance, toNewEvents } from './event-metadata';
+import { attributesOf, UserClaim, userClaims } from './user-claims';
 
-const ATTEMPTS = 10;
+/** Which user a write is for, on whose behalf, and the revision from If-Match (a stale one answers 412). */
+export interface UserWrite {
+  readonly providerId: string;
+  readonly userId: string;
+  readonly provenance: Provenance;
+  readonly ifMatch?: number;
+}
 
 export interface UserDecision {
   readonly events: readonly UserEvent[];
   readonly dropped?: readonly string[];
 }
 
-export interface WriteOptions {
-  /** The revision from If-Match; a stale one answers 412 instead of retrying. */
-  readonly ifMatch?: number;
+/** What a write leaves for the response: the user as the read model now holds it (absent after a delete). */
+export interface WrittenUser {
+  readonly id: string;
+  readonly version: number;
+  readonly user?: UserRow;
 }
 
+const USER_STREAM = { initial: initialUserState, evolve: evolveUser, accepts: isUserEvent };
+
 /**
- * Load → decide → check the resulting user against the limits → reserve unique values → append with
- * the revision decided on → wait for the read model (read-your-writes). What the read model could not
- * hold is refused before anything is appended. A concurrent writer makes it reload and decide again, a bounded number
- * of times; with If-Match the conflict is the client's to resolve (412).
+ * The user commands' side of the command handler: the decision is checked against the resource
+ * limits, userName and externalId are claimed by the change, a claim held by another user is taken
+ * over only when the stale-claim rules say so, and the result is the user to render.
  */
 @Injectable()
 export class UserWriter {
   constructor(
-    @Inject(EVENT_STORE) private readonly events: EventStore,
-    private readonly reservations: UniqueValueReservations,
-    private readonly projector: ReadModelProjector,
-    @Inject(RELAY) private readonly relay: IntegrationEventRelay | null,
+    @Inject(COMMAND_HANDLER) private readonly handler: CommandHandler,
+    @Inject(COMMAND_STORE) private readonly store: CommandStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private readonly streamLocks = new KeyedLock();
-
-  write(context: ScimRequestContext, userId: string, decide: (state: UserState) => UserDecision, options: WriteOptions = {}): Promise<void> {
-    const streamId = StreamIds.user(context.providerId, userId);
-    // Writes to one user from this process queue up; conflicts remain possible only across processes.
-    return this.streamLocks.run(streamId, () => this.decideAndAppend(context, streamId, userId, decide, options));
+  async write(write: UserWrite, decide: (state: UserState) => UserDecision): Promise<WrittenUser> {
+    const { providerId, userId } = write;
+    let dropped: readonly string[] = [];
+    try {
+      const handled = await this.handler.handle<UserState, UserEvent, UserClaim>({
+        streamId: StreamIds.user(providerId, userId),
+        holder: userId,
+        model: { ...USER_STREAM, evolve: (state, event) => ownedBy(providerId, userId, evolveUser(state, event)) },
+        decide: (state) => {
+          const decision = decide(state);
+          const after = decision.events.reduce(evolveUser, state);
+          if (after.status === 'present') checkResourceLimits(attributesOf(state), after.attributes, this.config.limits);
+          dropped = decision.dropped ?? [];
+          return decision.events;
+        },
+        record: (events) => toNewEvents(eventMetadata(write.provenance, dropped), events),
+        metadata: eventMetadata(write.provenance),
+        ifMatch: write.ifMatch,
+        exists: (state) => state.status === 'present',
+        claims: (before, after) => userClaims(providerId, userId, before, after),
+        onClaimTaken: (conflict, claim) => this.staleClaim(providerId, conflict, claim),
+      });
+      return written(userId, handled);
+    } catch (error) {
+      if (!(error instanceof RevisionMismatchError)) throw error;
+      throw ScimError.preconditionFailed(
+        error.actual === undefined ? 'The user was changed by another request' : `The user is at version W/"${error.actual}", not W/"${error.expected}"`,
+      );
+    }
   }
 
-  private async decideAndAppend(
-    context: ScimRequestContext,
-    streamId: string,
-    userId: string,
-    decide: (state: UserState) => UserDecision,
-    options: WriteOptions,
-  ): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const recorded = await this.events.readStream(streamId);
-      const state = ownedBy(context.providerId, userId, foldUser(recorded as unknown as UserEvent[]));
-      const revision = recorded.length === 0 ? 'noStream' : recorded[recorded.length - 1].revision;
-      if (options.ifMatch !== undefined && state.status === 'present' && options.ifMatch !== revision) {
-        throw ScimError.preconditionFailed(`The user is at version W/"${revision}", not W/"${options.ifMatch}"`);
-      }
-      const decision = decide(state);
-      if (decision.events.length === 0) return;
-      const after = decision.events.reduce(evolveUser, state);
-      const attributesOf = (s: UserState) => (s.status === 'present' ? s.attributes : undefined);
-      if (after.status === 'present') checkResourceLimits(attributesOf(state), after.attributes, this.config.limits);
-      let result;
-      try {
-        await this.reservations.reserve(context, userId, attributesOf(state), attributesOf(after));
-        result = await this.events.appendToStream(streamId, toNewEvents(context, decision.events, decision.dropped), revision);
-      } catch (error) {
-        // A refused claim or a conflict means nothing was written: give back what this attempt claimed,
-        // so it blocks no name. After any other failure the write may have landed; the claim stays.
-        if (error instanceof ConcurrencyError || error instanceof DomainError) {
-          await this.reservations.release(context, userId, attributesOf(after), attributesOf(state));
-        }
-        if (!(error instanceof ConcurrencyError)) throw error;
-        if (options.ifMatch !== undefined) throw ScimError.preconditionFailed('The user was changed by another request');
-        if (attempt >= ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-        continue;
-      }
-      await this.reservations.release(context, userId, attributesOf(state), attributesOf(after));
-      await this.projector.waitFor(result.position);
-      // In embedded mode the relay is in this process: start publishing now rather than at its next poll.
-      this.relay?.notify();
-      return;
-    }
+  /** True when the holder's claim is stale (taken over); a claim that still binds is the uniqueness refusal. */
+  private async staleClaim(providerId: string, conflict: ClaimTakenError, claim: UserClaim): Promise<boolean> {
+    const recorded = await this.store.readStream(StreamIds.user(providerId, conflict.holder));
+    const holder = {
+      state: foldStream(USER_STREAM, recorded),
+      wroteSinceClaim: recorded.some((e) => e.recordedAt.getTime() > conflict.claimedAt.getTime()),
+      claimAgeMs: Date.now() - conflict.claimedAt.getTime(),
+    };
+    if (!claimStillBinds(claim, holder)) return true;
+    throw claim.kind === 'userName'
+      ? new DomainError('USER_NAME_TAKEN', `userName is already in use by another user of this identity provider`)
+      : new DomainError('EXTERNAL_ID_TAKEN', `externalId is already in use by another user of this identity provider`);
   }
 }
 
@@ -100,4 +102,14 @@ export class UserWriter {
 function ownedBy(providerId: string, userId: string, state: UserState): UserState {
   if (state.status === 'present' && (state.providerId !== providerId || state.userId !== userId)) return { status: 'absent' };
   return state;
+}
+
+/** The row the projection builds from the same events: created at the first event, modified at the last. */
+function written(userId: string, handled: HandledCommand<UserState>): WrittenUser {
+  const version = handled.revision === 'noStream' ? 0 : handled.revision;
+  if (handled.state.status !== 'present') return { id: userId, version };
+  const events: readonly (NewEvent & { readonly recordedAt?: Date })[] = [...handled.history, ...handled.appended];
+  const at = (event: (typeof events)[number]) => new Date(event.metadata.occurredAt ?? event.recordedAt);
+  const user = { userId, attributes: handled.state.attributes, version, createdAt: at(events[0]), lastModifiedAt: at(events[events.length - 1]) };
+  return { id: userId, version, user };
 }
