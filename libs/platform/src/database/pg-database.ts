@@ -64,8 +64,8 @@ export class PgDatabase implements SqlDatabase {
     return db;
   }
 
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    const result = await this.guarded(() => this.pool.query(sql, params as unknown[]));
+  async query<Row>(sql: string, params: readonly unknown[] = [], name?: string): Promise<Row[]> {
+    const result = await this.guarded(() => this.pool.query({ name, text: sql, values: params as unknown[] }));
     return result.rows as Row[];
   }
 
@@ -76,10 +76,10 @@ export class PgDatabase implements SqlDatabase {
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.guarded(() => this.begin(options), (late) => late.release(true));
     let broken = false;
-    const run = async (sql: string, params?: readonly unknown[]): Promise<QueryResult> => {
+    const run = async (sql: string, params?: readonly unknown[], name?: string): Promise<QueryResult> => {
       try {
         // pg reads a per-query query_timeout that its type definitions do not declare.
-        const query: QueryConfig & { query_timeout?: number } = { text: sql, values: params as unknown[], query_timeout: options.timeoutMs };
+        const query: QueryConfig & { query_timeout?: number } = { name, text: sql, values: params as unknown[], query_timeout: options.timeoutMs };
         return await client.query(query);
       } catch (error) {
         const unavailable = this.account(error);
@@ -89,7 +89,7 @@ export class PgDatabase implements SqlDatabase {
     };
     try {
       const result = await work({
-        query: async <Row>(sql: string, params: readonly unknown[] = []) => (await run(sql, params)).rows as Row[],
+        query: async <Row>(sql: string, params: readonly unknown[] = [], name?: string) => (await run(sql, params, name)).rows as Row[],
         exec: async (sql: string) => void (await run(sql)),
       });
       // COMMIT of a transaction that already failed answers ROLLBACK instead of an error: never report that as done.

@@ -4,7 +4,12 @@
  * DatabaseUnavailableError; SQL errors (constraints, data, syntax) reject as the driver raised them.
  */
 export interface SqlExecutor {
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Runs one statement. With `name`, a PostgreSQL server parses (and, once it settles on a generic
+   * plan, plans) it once per connection and keeps it there for the connection's life: give names
+   * only to a bounded set of fixed texts, one text per name. PGlite ignores the name.
+   */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], name?: string): Promise<Row[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

@@ -9,29 +9,12 @@ import { READ_MODEL_MIGRATIONS } from '../store/read-model.migrations';
 import { UserReadModel } from '../store/user-read-model';
 import { compileFilter } from './filter-to-sql';
 import { compileSort } from './sort-to-sql';
+import { seedSyntheticUsers, syntheticUserId } from './synthetic-users';
 
 const USERS = 10_000;
 const SCHEMA = UserSchema.withCustomAttributes([]);
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const userId = (i: number) => `user-${String(i).padStart(5, '0')}`;
-
-// 10k users of p1 (and 1k of p2 sharing the values) written straight into the read model: a plan test, not a write test.
-const SEED = `
-  INSERT INTO scim_users (provider_id, user_id, user_name, external_id, attributes, version, created_at, last_modified_at)
-  SELECT p.id, 'user-' || lpad(i::text, 5, '0'), 'User' || i || '@Contoso.com', 'ext-' || i,
-         jsonb_build_object(
-           'userName', 'User' || i || '@Contoso.com',
-           'externalId', 'ext-' || i,
-           'active', true,
-           'displayName', 'User ' || i,
-           'emails', jsonb_build_array(
-             jsonb_build_object('type', 'work', 'value', 'User' || i || '@Contoso.com', 'primary', true),
-             jsonb_build_object('type', 'home', 'value', 'u' || i || '@home.example')),
-           '${ENTERPRISE}', jsonb_build_object('manager', jsonb_build_object('value', 'user-' || lpad((i / 10)::text, 5, '0')))),
-         1, now(), now()
-    FROM (VALUES ('p1', ${USERS}), ('p2', ${USERS / 10})) AS p(id, n), generate_series(1, p.n) AS i;
-  ANALYZE scim_users;
-`;
+const userId = syntheticUserId;
 
 interface Statement {
   readonly sql: string;
@@ -111,7 +94,8 @@ describe.each(targets.map((t) => [t.name, t] as const))('the read model answers 
   beforeAll(async () => {
     db = target.freshDatabase ? await PgDatabase.connect(await target.freshDatabase()) : await PgliteDatabase.open();
     await migrate(db, READ_MODEL_MIGRATIONS);
-    await db.exec(SEED);
+    // 10k users of p1, and 1k of p2 sharing the values.
+    await seedSyntheticUsers(db, { p1: USERS, p2: USERS / 10 });
     recording = new RecordingDatabase(db);
     users = new UserReadModel(recording);
   });

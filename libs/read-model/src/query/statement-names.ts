@@ -1,0 +1,37 @@
+import type { SqlDatabase, SqlExecutor } from '@app/platform/database/sql-database';
+import { createHash } from 'node:crypto';
+
+/**
+ * Prepared-statement names for SQL texts that are built at run time (compiled filters): a name per
+ * distinct text, derived from its hash, for the first `max` texts only. A PostgreSQL connection keeps
+ * every statement it prepared until it closes, so naming every text would grow each connection
+ * without bound; later texts run unnamed (parsed and planned each time, as before).
+ */
+export class StatementNames {
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly max: number) {}
+
+  /** The name to prepare `sql` under, or undefined when the budget is spent on other texts. */
+  nameOf(sql: string): string | undefined {
+    const known = this.names.get(sql);
+    if (known !== undefined || this.names.size >= this.max) return known;
+    const name = `q_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    this.names.set(sql, name);
+    return name;
+  }
+}
+
+/**
+ * `db` with each of the first `max` distinct statement texts sent through it prepared under a name
+ * (StatementNames); for a reader whose texts are few and repeat, such as the user read model:
+ * `new UserReadModel(preparedStatements(db, 50))`.
+ */
+export function preparedStatements(db: SqlDatabase, max: number): SqlDatabase {
+  const names = new StatementNames(max);
+  const named = (executor: SqlExecutor): SqlExecutor => ({
+    query: (sql, params, name) => executor.query(sql, params, name ?? names.nameOf(sql)),
+    exec: (sql) => executor.exec(sql),
+  });
+  return { ...named(db), transaction: (work, options) => db.transaction((tx) => work(named(tx)), options), close: () => db.close() };
+}
