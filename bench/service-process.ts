@@ -1,0 +1,158 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Checkout } from './revision-checkout';
+import type { Tenant } from './tenant-load';
+
+/** Where one service keeps its data: a PGlite directory, or a database of its own on a PostgreSQL server. */
+export type StoreEnv = { readonly DATA_DIR: string } | { readonly DATABASE_URL: string };
+
+/** A service started from a checkout's build, listening on 127.0.0.1 with one bench IdP. */
+export interface RunningService {
+  readonly checkout: Checkout;
+  readonly tenant: Tenant;
+  /** The topic it publishes to, when Kafka is on. */
+  readonly kafkaTopic?: string;
+  /** From spawn to GET /health/ready answering 200, in ms. */
+  readonly readyMs: number;
+  /** Peak resident set (VmHWM) of the API and, when one runs, the worker process, in MB. */
+  peakRssMb(): { api: number; worker?: number };
+  /** SIGTERM to each process; resolves once they have exited. */
+  stop(): Promise<void>;
+  /** Stops the service, starts it again with `npm start` in its checkout and returns the time to ready in ms. */
+  restartWithNpmStart(): Promise<number>;
+}
+
+const READY_TIMEOUT_MS = 180_000;
+
+interface Process {
+  readonly child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Process groups still running: killed when the bench exits, however it exits. */
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const group of running) signalGroup(group, 'SIGKILL');
+});
+
+function signalGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function startProcess(command: string, args: string[], cwd: string, env: Record<string, string>): Process {
+  // A process group of its own, so that `npm start`'s child gets the signal too.
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child.pid!);
+  let tail = '';
+  const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-8_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const closed = new Promise<void>((resolve) =>
+    child.once('close', () => {
+      running.delete(child.pid!);
+      resolve();
+    }),
+  );
+  const signal = (name: NodeJS.Signals) => signalGroup(child.pid!, name);
+  return {
+    child,
+    output: () => tail,
+    async stop() {
+      signal('SIGTERM');
+      const killer = setTimeout(() => signal('SIGKILL'), 20_000);
+      await closed;
+      clearTimeout(killer);
+    },
+  };
+}
+
+async function untilReady(url: string, process: Process, started: number): Promise<number> {
+  while (performance.now() - started < READY_TIMEOUT_MS) {
+    if (process.child.exitCode !== null || process.child.signalCode !== null) break;
+    const status = await fetch(url).then((r) => (r.arrayBuffer(), r.status)).catch(() => 0);
+    if (status === 200) return performance.now() - started;
+    await sleep(20);
+  }
+  await process.stop();
+  throw new Error(`${url} not ready; the process said:\n${process.output()}`);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function peakRssMb(pid: number | undefined): number {
+  const status = pid ? readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Number(kb) / 1024 : NaN;
+}
+
+/**
+ * Starts `checkout`'s built API (and, with PostgreSQL and Kafka, its scim-worker, which publishes
+ * there) without rate limits: the bench goes faster than any IdP is allowed to.
+ */
+export async function startService(checkout: Checkout, store: StoreEnv, kafka?: { brokers: string; topic: string }): Promise<RunningService> {
+  const port = await freePort();
+  const token = `bench-${randomUUID()}`;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    SCIM_BOOTSTRAP_PROVIDER_ID: 'bench',
+    SCIM_BOOTSTRAP_TOKEN: token,
+    RATE_LIMIT_PER_TOKEN: '0',
+    RATE_LIMIT_PER_IDP: '0',
+    RATE_LIMIT_BODY_BYTES_PER_IDP: '0',
+    SCIM_MAX_IN_FLIGHT_PER_IDP: '0',
+    ...store,
+    ...(kafka ? { KAFKA_BROKERS: kafka.brokers, KAFKA_TOPIC: kafka.topic } : {}),
+  };
+  const ready = `http://127.0.0.1:${port}/health/ready`;
+  const main = (app: string) => join(checkout.dir, 'dist', 'apps', app, 'src', 'main.js');
+  let started = performance.now();
+  let api = startProcess(process.execPath, [main('scim-api')], checkout.dir, env);
+  const readyMs = await untilReady(ready, api, started);
+  let worker: Process | undefined;
+  if (kafka && 'DATABASE_URL' in store) {
+    const workerPort = await freePort();
+    worker = startProcess(process.execPath, [main('scim-worker')], checkout.dir, { ...env, WORKER_HEALTH_PORT: String(workerPort) });
+    await untilReady(`http://127.0.0.1:${workerPort}/health/ready`, worker, performance.now()).catch(async (error) => {
+      await api.stop();
+      throw error;
+    });
+  }
+  return {
+    checkout,
+    tenant: { url: `http://127.0.0.1:${port}/scim/v2/enterprise-idps/bench`, token },
+    kafkaTopic: kafka?.topic,
+    readyMs,
+    peakRssMb: () => ({ api: peakRssMb(api.child.pid), ...(worker ? { worker: peakRssMb(worker.child.pid) } : {}) }),
+    stop: async () => {
+      await Promise.all([api.stop(), worker?.stop()]);
+    },
+    async restartWithNpmStart() {
+      await api.stop();
+      started = performance.now();
+      api = startProcess('npm', ['start'], checkout.dir, env);
+      return untilReady(ready, api, started);
+    },
+  };
+}
