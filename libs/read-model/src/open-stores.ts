@@ -4,6 +4,7 @@ import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store.adapter';
 import { EventStore } from '@app/event-store/event-store.port';
 import { EVENT_LOG_MIGRATIONS } from '@app/event-store/postgres/event-log.migrations';
 import { PostgresEventStore } from '@app/event-store/postgres/postgres-event-store.adapter';
+import { SqlCommandStore } from '@app/event-store/postgres/sql-command-store';
 import { evolveReservation, isReservationEvent } from '@app/identity/user/unique-value';
 import type { DatabaseConfig } from '@app/platform/config/app-config';
 import { acquireDataDirLock, DataDirLock, DataDirRole } from '@app/platform/database/data-dir-lock';
@@ -13,7 +14,9 @@ import { PgliteDatabase } from '@app/platform/database/pglite-database';
 import { SqlDatabase } from '@app/platform/database/sql-database';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { projectInline } from './projections/inline-projection';
 import { describeProjectionError } from './projections/projection-error';
+import { PROJECTION_MIGRATIONS } from './projections/projection.migrations';
 import { ReadModelProjector } from './projections/read-model.projector';
 import { IdentityProviderDirectory } from './store/identity-provider-directory';
 import { READ_MODEL_MIGRATIONS } from './store/read-model.migrations';
@@ -60,7 +63,8 @@ async function openLockedStores(location: StoreLocation, logger: Logger, lock: D
   const esdb = location.eventStoreConnectionString ? EsdbEventStore.fromConnectionString(location.eventStoreConnectionString) : undefined;
   if (!esdb) await migrate(db, EVENT_LOG_MIGRATIONS);
   await migrate(db, READ_MODEL_MIGRATIONS);
-  const events = esdb ?? new PostgresEventStore(db);
+  await migrate(db, PROJECTION_MIGRATIONS);
+  const { events, commands } = esdb ? { events: esdb, commands: new ReservationStreamCommandStore(esdb, RESERVATION_STREAM) } : sqlLog(db);
   const projector = new ReadModelProjector(db, events, logger.child({ module: 'read-model-projector' }));
   await projector.init();
   // Start-up never fails on projection: the poll and readiness retry what could not be projected now.
@@ -68,7 +72,7 @@ async function openLockedStores(location: StoreLocation, logger: Logger, lock: D
   return {
     db,
     events,
-    commands: new ReservationStreamCommandStore(events, RESERVATION_STREAM),
+    commands,
     users: new UserReadModel(db),
     providers: new IdentityProviderDirectory(db),
     projector,
@@ -82,6 +86,12 @@ async function openLockedStores(location: StoreLocation, logger: Logger, lock: D
       }
     },
   };
+}
+
+/** SQL stores write events, claims and read-model rows in one transaction; EventStoreDB keeps reservation streams and catches up. */
+function sqlLog(db: SqlDatabase): { events: EventStore; commands: CommandStore } {
+  const log = new PostgresEventStore(db);
+  return { events: log, commands: new SqlCommandStore(db, log, projectInline) };
 }
 
 async function openDatabase(location: StoreLocation, logger: Logger): Promise<SqlDatabase> {

@@ -20,4 +20,21 @@ export const EVENT_LOG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 'event-log-002',
+    // Uniqueness claims for the SQL write path (one transaction per write). Backfilled from the reservation
+    // streams' last events: a value reserved there is claimed here by the same user, at the same time, and the
+    // stale-claim rules judge it as they did (a claim whose holder was deleted or renamed away is taken over).
+    sql: `
+      CREATE TABLE unique_claims (
+        claim_key  text        PRIMARY KEY,
+        holder     text        NOT NULL,
+        claimed_at timestamptz NOT NULL DEFAULT now()
+      );
+      INSERT INTO unique_claims (claim_key, holder, claimed_at)
+      SELECT e.stream_id, e.data->>'userId', e.recorded_at
+      FROM events e JOIN event_streams s ON s.stream_id = e.stream_id AND s.revision = e.revision
+      WHERE e.type = 'UniqueValueReserved';
+    `,
+  },
 ];

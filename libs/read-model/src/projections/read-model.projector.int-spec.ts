@@ -12,6 +12,7 @@ import { eventually } from '@app/testing/eventually';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { READ_MODEL_MIGRATIONS } from '../store/read-model.migrations';
+import { PROJECTION_MIGRATIONS } from './projection.migrations';
 import { UserReadModel } from '../store/user-read-model';
 import { ReadModelProjector } from './read-model.projector';
 import { reprojectQuarantined } from './read-model.reprojection';
@@ -58,6 +59,7 @@ beforeAll(async () => {
   pglite = await PgliteDatabase.open();
   await migrate(pglite, EVENT_LOG_MIGRATIONS);
   await migrate(pglite, READ_MODEL_MIGRATIONS);
+  await migrate(pglite, PROJECTION_MIGRATIONS);
   [{ indexdef: userNameIndex }] = await pglite.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = 'scim_users_user_name'");
   db = new FaultyDatabase(pglite);
   events = new PostgresEventStore(pglite);
@@ -67,7 +69,7 @@ afterAll(() => pglite.close());
 
 beforeEach(async () => {
   await pglite.exec(`
-    TRUNCATE events, event_streams, scim_users, identity_providers, scim_tokens, projection_failures;
+    TRUNCATE events, event_streams, scim_users, identity_providers, scim_tokens, projection_failures, projected_streams;
     UPDATE event_log_head SET position = 0;
     UPDATE projection_checkpoints SET position = 0;
     ${userNameIndex.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS')};

@@ -5,7 +5,6 @@ import { ScimError } from '@app/scim/errors/scim-error';
 import type { Logger } from 'pino';
 import { describeProjectionError } from './projection-error';
 import {
-  failedEvent,
   failureBehind,
   heldEvent,
   ProjectionFailureReport,
@@ -15,6 +14,8 @@ import {
   reportFailures,
 } from './projection-failures';
 import { createCheckpoint, lockCheckpoint, moveCheckpoint, readCheckpoint } from './read-model.checkpoint';
+import { projectIsolated } from './project-isolated';
+import { lockProjectedStreams, markProjected } from './projected-streams';
 import { isProjected, projectEvent } from './read-model.projection';
 
 const BATCH = 500;
@@ -162,13 +163,22 @@ export class ReadModelProjector {
     const quarantine = async (event: QuarantinedEvent) => {
       if (await recordQuarantined(tx, event)) quarantined.push(event);
     };
+    // Rows a write built in its own transaction (inline projection) are at or past its events: those are done.
+    const built = await lockProjectedStreams(tx, pending.map((event) => event.streamId));
+    const advanced = new Set<string>();
     for (const event of pending) {
       // A stream's row is never built from part of its history: later events wait behind a failure.
       const failure = failures.get(event.streamId);
       if (failure !== undefined) await quarantine(heldEvent(event, failure));
-      else if (!isolate) await projectEvent(tx, event);
-      else if (!(await projectIsolated(tx, event, quarantine))) failures.set(event.streamId, event.position);
+      else if (event.revision <= (built.get(event.streamId) ?? -1)) continue;
+      else if (isolate && !(await projectIsolated(tx, event, quarantine))) failures.set(event.streamId, event.position);
+      else {
+        if (!isolate) await projectEvent(tx, event);
+        built.set(event.streamId, event.revision);
+        advanced.add(event.streamId);
+      }
     }
+    for (const streamId of advanced) await markProjected(tx, streamId, built.get(streamId) ?? -1);
     const position = Math.max(checkpoint, batch[batch.length - 1].position);
     await moveCheckpoint(tx, position);
     return { position, quarantined };
@@ -196,21 +206,5 @@ export class ReadModelProjector {
     if (this.failing === undefined) return;
     this.failing = undefined;
     this.logger.info({ position: this.projected }, 'read-model projection recovered');
-  }
-}
-
-/** Projects one event under a savepoint; a permanent failure is undone and quarantined (false), any other rethrown. */
-async function projectIsolated(tx: SqlExecutor, event: RecordedEvent, quarantine: (event: QuarantinedEvent) => Promise<void>): Promise<boolean> {
-  await tx.query('SAVEPOINT projecting_event');
-  try {
-    await projectEvent(tx, event);
-    await tx.query('RELEASE SAVEPOINT projecting_event');
-    return true;
-  } catch (error) {
-    const described = describeProjectionError(error);
-    if (!described.permanent) throw error;
-    await tx.query('ROLLBACK TO SAVEPOINT projecting_event');
-    await quarantine(failedEvent(event, described));
-    return false;
   }
 }

@@ -3,6 +3,7 @@ import type { SqlDatabase } from '@app/platform/database/sql-database';
 import { describeProjectionError } from './projection-error';
 import { lastQuarantinedPosition, listQuarantinedStreams, QuarantinedStream, releaseStream } from './projection-failures';
 import { lockCheckpoint } from './read-model.checkpoint';
+import { lockProjectedStreams, markProjected } from './projected-streams';
 import { forgetStream, projectEvent } from './read-model.projection';
 
 /** What the re-projection did with one quarantined stream. */
@@ -49,12 +50,15 @@ async function reprojectStream(db: SqlDatabase, events: EventStore, streamId: st
       const result = await db.transaction(async (tx): Promise<ReprojectionResult | 'stale'> => {
         // The projectors wait while this stream is rebuilt, so no event of it slips in between.
         const checkpoint = await lockCheckpoint(tx);
+        // Inline writes to the stream wait too: they hold its row in projected_streams while they check its quarantine.
+        await lockProjectedStreams(tx, [streamId]);
         const last = await lastQuarantinedPosition(tx, streamId);
         if (last === undefined) return { streamId, outcome: 'already-released' };
         if (last > (stream.at(-1)?.position ?? 0)) return 'stale';
         const covered = stream.filter((event) => event.position <= checkpoint);
         await forgetStream(tx, covered[0]);
         for (current of covered) await projectEvent(tx, current);
+        await markProjected(tx, streamId, covered[covered.length - 1].revision);
         await releaseStream(tx, streamId);
         return { streamId, outcome: 'reprojected', events: covered.length };
       });

@@ -1,0 +1,139 @@
+import type { CommandStore, StreamWrite } from '@app/event-store/command-handling/command-store.port';
+import { ClaimTakenError, UniqueClaim } from '@app/event-store/command-handling/unique-claim';
+import type { NewEvent } from '@app/event-store/event-store.port';
+import { StreamIds } from '@app/identity/shared/stream-ids';
+import { createLogger } from '@app/platform/logging/logger';
+import { storageTargets } from '@app/testing/postgres-target';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { openStores, Stores } from '../open-stores';
+import { ReadModelProjector } from './read-model.projector';
+
+const P = 'inline-idp';
+// Random characters do not compress: past the btree row limit of the userName index (SQLSTATE 54000).
+const POISON = randomBytes(7_500).toString('base64');
+const metadata = { occurredAt: '2026-01-02T03:04:05.678Z' };
+const silent = createLogger('silent');
+
+const targets = storageTargets().filter((t) => t.name !== 'esdb-test-double');
+
+const claim = (key: string): UniqueClaim => ({ key, reserved: { type: 'UniqueValueReserved', data: {} }, released: { type: 'UniqueValueReleased', data: {} } });
+const event = (type: string, data: Record<string, unknown>): NewEvent => ({ id: randomUUID(), type, data, metadata });
+
+describe.each(targets.map((t) => [t.name, t] as const))('SqlCommandStore with the inline projection on %s', (_name, target) => {
+  let stores: Stores;
+  let commands: CommandStore;
+  beforeEach(async () => {
+    stores = await openStores({ dataDir: ':memory:', databaseUrl: await target.freshDatabase?.() }, silent);
+    commands = stores.commands;
+  });
+  afterEach(() => stores.close());
+
+  function write(userId: string, events: NewEvent[], overrides: Partial<StreamWrite> = {}) {
+    return commands.write({ streamId: StreamIds.user(P, userId), events, expected: 'noStream', holder: userId, claim: [], release: [], takeOver: new Map(), metadata, ...overrides });
+  }
+  const provisioned = (userId: string, userName: string) => event('UserProvisioned', { providerId: P, userId, attributes: { userName } });
+  const claims = () => stores.db.query<{ claim_key: string; holder: string }>('SELECT claim_key, holder FROM unique_claims ORDER BY claim_key');
+  const resetCheckpoint = () => stores.db.query("UPDATE projection_checkpoints SET position = 0 WHERE name = 'read-model'");
+
+  it('commits the events, the claims and the read-model row together: readable at once, without the projector', async () => {
+    const id = randomUUID();
+    const committed = await write(id, [provisioned(id, 'ada@example.com')], { claim: [claim('name-ada')] });
+
+    expect(committed).toMatchObject({ revision: 0, readModel: 'projected' });
+    expect(await stores.users.findById(P, id)).toMatchObject({ version: 0, attributes: { userName: 'ada@example.com' }, createdAt: new Date(metadata.occurredAt) });
+    expect(await claims()).toEqual([{ claim_key: 'name-ada', holder: id }]);
+    expect(await stores.events.readStream(StreamIds.user(P, id))).toHaveLength(1);
+  });
+
+  it('refuses a value another holder claimed inside the transaction, and appends nothing', async () => {
+    const [ada, rival] = [randomUUID(), randomUUID()];
+    await write(ada, [provisioned(ada, 'ada@example.com')], { claim: [claim('name-ada')] });
+
+    const error = await write(rival, [provisioned(rival, 'ada@example.com')], { claim: [claim('name-other'), claim('name-ada')] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClaimTakenError);
+    expect(error).toMatchObject({ key: 'name-ada', holder: ada });
+    expect(await stores.events.readStream(StreamIds.user(P, rival))).toEqual([]);
+    expect(await stores.users.findById(P, rival)).toBeUndefined();
+    expect(await claims()).toEqual([{ claim_key: 'name-ada', holder: ada }]);
+  });
+
+  it('releases a renamed value in the same transaction, and takes over a claim named stale', async () => {
+    const [ada, grace, third] = [randomUUID(), randomUUID(), randomUUID()];
+    await write(ada, [provisioned(ada, 'ada@example.com')], { claim: [claim('name-ada')] });
+    const renamed = event('AttributesPatched', { providerId: P, userId: ada, changes: [{ attribute: 'userName', newValue: 'countess@example.com' }] });
+    await write(ada, [renamed], { expected: 0, claim: [claim('name-countess')], release: [claim('name-ada')] });
+    await write(grace, [provisioned(grace, 'ada@example.com')], { claim: [claim('name-ada')] });
+    expect(await claims()).toEqual([{ claim_key: 'name-ada', holder: grace }, { claim_key: 'name-countess', holder: ada }]);
+    expect((await stores.users.findById(P, ada))?.attributes.userName).toBe('countess@example.com');
+
+    await write(third, [provisioned(third, 'countess@example.com')], { claim: [claim('name-countess')], takeOver: new Map([['name-countess', ada]]) });
+    expect(await claims()).toEqual([{ claim_key: 'name-ada', holder: grace }, { claim_key: 'name-countess', holder: third }]);
+  });
+
+  it('never appends what cannot be projected: a 400, and no event, claim or row', async () => {
+    const id = randomUUID();
+    const error = await write(id, [provisioned(id, POISON)], { claim: [claim('name-poison')] }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+    expect(await stores.events.readStream(StreamIds.user(P, id))).toEqual([]);
+    expect(await claims()).toEqual([]);
+    expect(await stores.projector.failureReport()).toMatchObject({ quarantinedStreams: 0 });
+  });
+
+  it('stores a write to a quarantined stream as held behind its failure', async () => {
+    const id = randomUUID();
+    const poisoned = await stores.events.appendToStream(StreamIds.user(P, id), [provisioned(id, POISON)], 'noStream');
+    await stores.projector.catchUp();
+    const patched = event('AttributesPatched', { providerId: P, userId: id, changes: [{ attribute: 'displayName', newValue: 'Later' }] });
+
+    const committed = await write(id, [patched], { expected: 0 });
+    expect(committed).toMatchObject({ revision: 1, readModel: 'held' });
+    await expect(stores.projector.waitFor(committed.position)).rejects.toMatchObject({ status: 503 });
+    const held = await stores.db.query<{ position: number; held_behind: number }>('SELECT position, held_behind FROM projection_failures ORDER BY position');
+    expect(held.map((row) => [Number(row.position), Number(row.held_behind)])).toEqual([
+      [poisoned.position, 0],
+      [committed.position, poisoned.position],
+    ]);
+  });
+
+  it('brings a row behind (events appended without it) up to date with the next write', async () => {
+    const id = randomUUID();
+    await stores.events.appendToStream(StreamIds.user(P, id), [provisioned(id, 'ada@example.com')], 'noStream');
+    const patched = event('AttributesPatched', { providerId: P, userId: id, changes: [{ attribute: 'displayName', newValue: 'Ada' }] });
+
+    await write(id, [patched], { expected: 0 });
+    expect(await stores.users.findById(P, id)).toMatchObject({ version: 1, attributes: { userName: 'ada@example.com', displayName: 'Ada' } });
+  });
+
+  it('leaves the projector nothing to redo: from a lost checkpoint it brings no deleted user back and undoes no revoke', async () => {
+    const id = randomUUID();
+    await write(id, [provisioned(id, 'ada@example.com')]);
+    await write(id, [event('UserDeleted', { providerId: P, userId: id })], { expected: 0 });
+    const idp = StreamIds.identityProvider('inline-tenant');
+    const providerId = 'inline-tenant';
+    await commands.write({
+      streamId: idp, events: [event('IdentityProviderRegistered', { providerId, displayName: 'x' }), event('TokenIssued', { providerId, tokenId: 't1', digest: 'd1' })],
+      expected: 'noStream', holder: providerId, claim: [], release: [], takeOver: new Map(), metadata,
+    });
+    await commands.write({ streamId: idp, events: [event('TokenRevoked', { providerId, tokenId: 't1' })], expected: 1, holder: providerId, claim: [], release: [], takeOver: new Map(), metadata });
+
+    await resetCheckpoint();
+    // Batches of one: every event in a transaction of its own, as a projector meets them across polls.
+    const oneAtATime = new Proxy(stores.events, {
+      get: (target, property) => (property === 'readAll' ? (after: number) => target.readAll(after, 1) : Reflect.get(target, property)),
+    });
+    const seen: unknown[] = [];
+    const watched = new Proxy(stores.db, {
+      get: (target, property) => (property === 'transaction' ? async (...args: Parameters<typeof target.transaction>) => {
+        const result = await target.transaction(...args);
+        const sql = "SELECT 'user back' AS seen FROM scim_users WHERE user_id = $1 UNION ALL SELECT 'revoke undone' FROM scim_tokens WHERE digest = 'd1' AND NOT revoked";
+        seen.push(...(await target.query(sql, [id])));
+        return result;
+      } : Reflect.get(target, property)),
+    });
+    await new ReadModelProjector(watched, oneAtATime, silent).catchUp();
+    expect(seen).toEqual([]);
+    expect(await stores.users.findById(P, id)).toBeUndefined();
+    expect(await stores.db.query('SELECT revoked FROM scim_tokens WHERE digest = $1', ['d1'])).toEqual([{ revoked: true }]);
+  });
+});

@@ -1,0 +1,57 @@
+import type { RecordedEvent } from '@app/event-store/event-store.port';
+import type { InlineProjection } from '@app/event-store/postgres/sql-command-store';
+import type { SqlExecutor } from '@app/platform/database/sql-database';
+import { ScimError } from '@app/scim/errors/scim-error';
+import { describeProjectionError } from './projection-error';
+import { heldEvent, recordQuarantined } from './projection-failures';
+import { markProjected } from './projected-streams';
+import { projectIsolated } from './project-isolated';
+import { isProjected, projectEvent } from './read-model.projection';
+
+/**
+ * The read model's rows for a write, built in the write's own transaction by the same projection
+ * code as the projector, so a write is readable once it commits. What cannot be projected is never
+ * appended: a permanent failure of the write's own events rolls it back as a 400. A stream in
+ * quarantine takes the write as held behind its failure (stored; the caller answers 503), as does a
+ * stream whose earlier events, not yet projected, fail now. The projector skips what this built.
+ */
+export const projectInline: InlineProjection = async (tx, appended, earlier) => {
+  const projected = appended.filter(isProjected);
+  if (projected.length === 0) return 'projected';
+  const streamId = projected[0].streamId;
+  const { revision: done, failure } = await lockStream(tx, streamId);
+  if (failure !== undefined) return holdBehind(tx, projected, failure);
+  const missed = done < projected[0].revision - 1 ? (await earlier(done)).filter((e) => isProjected(e) && e.revision < projected[0].revision) : [];
+  for (const event of missed) {
+    let failed: number | undefined;
+    const projectedNow = await projectIsolated(tx, event, async (quarantined) => {
+      failed = quarantined.position;
+      await recordQuarantined(tx, quarantined);
+    });
+    if (!projectedNow) return holdBehind(tx, [...missed.filter((e) => e.revision > event.revision), ...projected], failed ?? event.position);
+  }
+  try {
+    for (const event of projected) await projectEvent(tx, event);
+  } catch (error) {
+    if (!describeProjectionError(error).permanent) throw error;
+    throw ScimError.invalidValue('The resource cannot be stored: one of its values is beyond what the read model can hold');
+  }
+  await markProjected(tx, streamId, projected[projected.length - 1].revision);
+  return 'projected';
+};
+
+/** Locks the stream's projection row (made at -1 when new) and reads its quarantine failure, if any. */
+async function lockStream(tx: SqlExecutor, streamId: string): Promise<{ revision: number; failure?: number }> {
+  const [row] = await tx.query<{ revision: number; failure: number | null }>(
+    `INSERT INTO projected_streams (stream_id, revision) VALUES ($1, -1)
+     ON CONFLICT (stream_id) DO UPDATE SET revision = projected_streams.revision
+     RETURNING revision, (SELECT min(position) FROM projection_failures WHERE stream_id = $1 AND held_behind IS NULL) AS failure`,
+    [streamId],
+  );
+  return { revision: Number(row.revision), ...(row.failure === null ? {} : { failure: Number(row.failure) }) };
+}
+
+async function holdBehind(tx: SqlExecutor, events: readonly RecordedEvent[], failure: number): Promise<'held'> {
+  for (const event of events) await recordQuarantined(tx, heldEvent(event, failure));
+  return 'held';
+}
