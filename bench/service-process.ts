@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,12 +18,18 @@ export interface RunningService {
   readonly kafkaTopic?: string;
   /** From spawn to GET /health/ready answering 200, in ms. */
   readonly readyMs: number;
-  /** Peak resident set (VmHWM) of the API and, when one runs, the worker process, in MB. */
+  /** Peak resident set (VmHWM) of the API process running now and, when one runs, the worker process, in MB. */
   peakRssMb(): { api: number; worker?: number };
   /** SIGTERM to each process; resolves once they have exited. */
   stop(): Promise<void>;
-  /** Stops the service, starts it again with `npm start` in its checkout and returns the time to ready in ms. */
-  restartWithNpmStart(): Promise<number>;
+  /** Stops the API, starts it again with `npm start` in its checkout, and times it to ready. */
+  restartWithNpmStart(): Promise<Restart>;
+}
+
+export interface Restart {
+  readonly readyMs: number;
+  /** The phases the API logs as `startupMs` when it is listening (revisions that log them). */
+  readonly phases: Record<string, number>;
 }
 
 const READY_TIMEOUT_MS = 180_000;
@@ -97,6 +103,21 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The process of `group` that runs `script`, a path relative to a checkout (`npm start` runs the API as its grandchild, under a shell). */
+function processRunning(group: number, script: string): number | undefined {
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Field 5 of /proc/<pid>/stat is the process group; the name in field 2 may hold spaces, so split after it.
+      const inGroup = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === group;
+      if (inGroup && readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((arg) => arg === script || arg.endsWith(`/${script}`))) return Number(entry);
+    } catch {
+      // It ended while being looked at.
+    }
+  }
+  return undefined;
+}
+
 function peakRssMb(pid: number | undefined): number {
   const status = pid ? readFileSync(`/proc/${pid}/status`, 'utf8') : '';
   const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
@@ -144,15 +165,18 @@ export async function startService(checkout: Checkout, store: StoreEnv, kafka?: 
     tenant: { url: `http://127.0.0.1:${port}/scim/v2/enterprise-idps/bench`, token },
     kafkaTopic: kafka?.topic,
     readyMs,
-    peakRssMb: () => ({ api: peakRssMb(api.child.pid), ...(worker ? { worker: peakRssMb(worker.child.pid) } : {}) }),
+    peakRssMb: () => ({ api: peakRssMb(processRunning(api.child.pid!, 'dist/apps/scim-api/src/main.js')), ...(worker ? { worker: peakRssMb(worker.child.pid) } : {}) }),
     stop: async () => {
       await Promise.all([api.stop(), worker?.stop()]);
     },
     async restartWithNpmStart() {
       await api.stop();
       started = performance.now();
-      api = startProcess('npm', ['start'], checkout.dir, env);
-      return untilReady(ready, api, started);
+      // At info level the API logs its start-up phases; no request is timed from here on.
+      api = startProcess('npm', ['start'], checkout.dir, { ...env, LOG_LEVEL: 'info' });
+      const readyMs = await untilReady(ready, api, started);
+      const phases = /"startupMs":(\{[^}]*\})/.exec(api.output())?.[1];
+      return { readyMs, phases: phases ? (JSON.parse(phases) as Record<string, number>) : {} };
     },
   };
 }

@@ -54,6 +54,13 @@ async function benchStore(store: StoreName, checkouts: readonly Checkout[], opti
       await step(side);
     }
   };
+  const reads = async (side: Side, size: number) => {
+    const total = await countUsers(side.client);
+    for (const [kind, timed] of Object.entries(await readLatencies(side.client, total, Math.ceil(options.reads / options.rounds)))) {
+      results.add(`read at ${size} users, ${kind}: p50`, 'ms', 'lower', side.label, percentile(timed.latencies, 50));
+      results.add(`read at ${size} users, ${kind}: p99`, 'ms', 'lower', side.label, percentile(timed.latencies, 99));
+    }
+  };
   try {
     for (const checkout of checkouts) {
       const fresh = await freshStore(store, options.postgresUrl);
@@ -77,30 +84,33 @@ async function benchStore(store: StoreName, checkouts: readonly Checkout[], opti
     }
     await alternately(`${options.probes} read-your-writes probes`, (side) => probe(side, options, results));
     for (const size of options.sizes) {
-      await alternately(`create users up to ${size}`, async (side) => {
-        const missing = size - (await countUsers(side.client));
-        if (missing > 0) addTimed(results, `create users up to ${size} (GET filter + POST), ${options.seedConcurrency} in flight`, side.label, await entraCycle(side, missing, options.seedConcurrency));
-      });
-      for (let round = 0; round < options.rounds; round += 1) {
-        await alternately(`reads at ${size} users ${round + 1}/${options.rounds}`, async (side) => {
-          const total = await countUsers(side.client);
-          for (const [kind, timed] of Object.entries(await readLatencies(side.client, total, Math.ceil(options.reads / options.rounds)))) {
-            results.add(`read at ${size} users, ${kind}: p50`, 'ms', 'lower', side.label, percentile(timed.latencies, 50));
-            results.add(`read at ${size} users, ${kind}: p99`, 'ms', 'lower', side.label, percentile(timed.latencies, 99));
-          }
+      const missing = Math.max(0, size - (await countUsers(sides[0].client)));
+      for (let round = 0; round < options.rounds && missing > 0; round += 1) {
+        await alternately(`create users up to ${size} ${round + 1}/${options.rounds}`, async (side) => {
+          const count = round === options.rounds - 1 ? size - (await countUsers(side.client)) : Math.floor(missing / options.rounds);
+          addTimed(results, `create users up to ${size} (GET filter + POST), ${options.seedConcurrency} in flight`, side.label, await entraCycle(side, count, options.seedConcurrency));
         });
       }
+      for (let round = 0; round < options.rounds; round += 1) await alternately(`reads at ${size} users ${round + 1}/${options.rounds}`, (side) => reads(side, size));
     }
-    for (const side of sides) {
-      const rss = side.service.peakRssMb();
-      results.add('peak RSS, scim-api', 'MB', 'lower', side.label, rss.api);
-      if (rss.worker !== undefined) results.add('peak RSS, scim-worker', 'MB', 'lower', side.label, rss.worker);
-    }
-    if (options.restart) {
-      await alternately('restart with npm start', async (side) => {
-        results.add(`restart to ready (npm start, built, ${options.sizes.at(-1)} users)`, 'ms', 'lower', side.label, await side.service.restartWithNpmStart());
+    const rss = (when: string) => {
+      for (const side of sides) {
+        const peak = side.service.peakRssMb();
+        results.add(`peak RSS, scim-api ${when}`, 'MB', 'lower', side.label, peak.api);
+        if (peak.worker !== undefined) results.add('peak RSS, scim-worker', 'MB', 'lower', side.label, peak.worker);
+      }
+    };
+    rss('(first start on an empty store, then all of the above)');
+    if (!options.restart) return;
+    const largest = options.sizes.at(-1)!;
+    for (let round = 0; round < options.rounds; round += 1) {
+      await alternately(`restart with npm start ${round + 1}/${options.rounds}`, async (side) => {
+        const restart = await side.service.restartWithNpmStart();
+        results.add(`restart to ready (npm start, built, ${largest} users)`, 'ms', 'lower', side.label, restart.readyMs);
+        for (const [phase, ms] of Object.entries(restart.phases)) results.add(`  of which logged start-up phase: ${phase}`, 'ms', 'lower', side.label, ms);
       });
     }
+    rss('(restarted on its data)');
   } finally {
     for (const side of sides) side.client.close();
     await Promise.all(sides.map((side) => side.service.stop()));
