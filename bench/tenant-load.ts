@@ -129,55 +129,77 @@ const BIG_BODY = ((): string => {
   return JSON.stringify({ ...resource, nickName: ' '.repeat(Math.max(0, padding)) });
 })();
 
+/** The hostile client's kinds of request (bench:noisy's BENCH_HOSTILE_KINDS picks some, to see what each costs the other tenant). */
+export const HOSTILE_KINDS = ['filter', 'search', 'big-body', 'bad-token', 'unknown-tenant', 'burst'] as const;
+export type HostileKind = (typeof HOSTILE_KINDS)[number];
+
 export interface HostileReport {
+  /** Answers by status (or `closed`) over all kinds. */
   readonly statuses: Record<string, number>;
+  /** The same, per kind. */
+  readonly byKind: Partial<Record<HostileKind, Record<string, number>>>;
 }
 
 /**
  * A client that tries to starve other tenants through its own tenant, until `stop()`: `concurrency`
  * loops each of large filters (GET and .search), big bodies, 1 MB bodies with a wrong token and for
- * an unknown tenant, and `4 × concurrency` loops of cheap requests (bursts beyond the rate limits).
+ * an unknown tenant, and `4 × concurrency` loops of cheap requests (bursts beyond the rate limits);
+ * `kinds` picks some of them (all by default).
  */
-export async function runHostileClient(tenant: Tenant, concurrency: number, stop: () => boolean): Promise<HostileReport> {
-  const statuses: Record<string, number> = {};
-  const count = (key: string | number) => (statuses[key] = (statuses[key] ?? 0) + 1);
+export async function runHostileClient(
+  tenant: Tenant,
+  concurrency: number,
+  stop: () => boolean,
+  kinds: readonly HostileKind[] = HOSTILE_KINDS,
+): Promise<HostileReport> {
+  const report: HostileReport = { statuses: {}, byKind: {} };
+  const count = (kind: HostileKind, key: string | number) => {
+    const ofKind = (report.byKind[kind] ??= {});
+    ofKind[key] = (ofKind[key] ?? 0) + 1;
+    report.statuses[key] = (report.statuses[key] ?? 0) + 1;
+  };
   const auth = { Authorization: `Bearer ${tenant.token}`, 'Content-Type': SCIM };
   const agent = new Agent({ keepAlive: true });
-  const attempt = async (method: string, url: string, headers: Record<string, string>, body?: string) => {
+  const attempt = async (kind: HostileKind, method: string, url: string, headers: Record<string, string>, body?: string) => {
     try {
-      count((await httpCall(agent, method, url, headers, body)).status);
+      count(kind, (await httpCall(agent, method, url, headers, body)).status);
     } catch {
       // The server closes the connection of a refused body it will not read.
-      count('closed');
+      count(kind, 'closed');
     }
   };
   const search = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: LARGE_FILTER, count: 200 });
   // Heavy requests `concurrency` at a time each, and cheap ones in bursts four times as wide.
-  const kinds: Array<[number, () => Promise<void>]> = [
-    [concurrency, () => attempt('GET', `${tenant.url}/Users?filter=${encodeURIComponent(LARGE_FILTER)}&count=200`, auth)],
-    [concurrency, () => attempt('POST', `${tenant.url}/Users/.search`, auth, search)],
-    [concurrency, () => attempt('POST', `${tenant.url}/Users`, auth, BIG_BODY)],
-    [concurrency, () => attempt('POST', `${tenant.url}/Users`, { ...auth, Authorization: 'Bearer not-a-token-0123456789abcdef' }, BIG_BODY)],
-    [concurrency, () => attempt('POST', `${tenant.url.replace(/[^/]+$/, 'no-such-tenant')}/Users`, auth, BIG_BODY)],
-    [4 * concurrency, () => attempt('GET', `${tenant.url}/ServiceProviderConfig`, auth)],
-  ];
+  const loops: Record<HostileKind, [number, () => Promise<void>]> = {
+    filter: [concurrency, () => attempt('filter', 'GET', `${tenant.url}/Users?filter=${encodeURIComponent(LARGE_FILTER)}&count=200`, auth)],
+    search: [concurrency, () => attempt('search', 'POST', `${tenant.url}/Users/.search`, auth, search)],
+    'big-body': [concurrency, () => attempt('big-body', 'POST', `${tenant.url}/Users`, auth, BIG_BODY)],
+    'bad-token': [concurrency, () => attempt('bad-token', 'POST', `${tenant.url}/Users`, { ...auth, Authorization: 'Bearer not-a-token-0123456789abcdef' }, BIG_BODY)],
+    'unknown-tenant': [concurrency, () => attempt('unknown-tenant', 'POST', `${tenant.url.replace(/[^/]+$/, 'no-such-tenant')}/Users`, auth, BIG_BODY)],
+    burst: [4 * concurrency, () => attempt('burst', 'GET', `${tenant.url}/ServiceProviderConfig`, auth)],
+  };
   try {
     await Promise.all(
-      kinds.flatMap(([width, kind]) =>
-        Array.from({ length: width }, async () => {
-          while (!stop()) await kind();
+      kinds.flatMap((kind) =>
+        Array.from({ length: loops[kind][0] }, async () => {
+          while (!stop()) await loops[kind][1]();
         }),
       ),
     );
   } finally {
     agent.destroy();
   }
-  return { statuses };
+  return report;
 }
 
-/** Starts hostile-client.worker (compiled, at `workerScript`) against `tenant`; `stop()` ends it and returns its report. */
-export function startHostileWorker(workerScript: string, tenant: Tenant, concurrency: number): { stop(): Promise<HostileReport> } {
-  const worker = new Worker(workerScript, { workerData: { tenant, concurrency } });
+/** Starts hostile-client.worker (compiled, at `workerScript`) against `tenant` with `kinds`; `stop()` ends it and returns its report. */
+export function startHostileWorker(
+  workerScript: string,
+  tenant: Tenant,
+  concurrency: number,
+  kinds: readonly HostileKind[] = HOSTILE_KINDS,
+): { stop(): Promise<HostileReport> } {
+  const worker = new Worker(workerScript, { workerData: { tenant, concurrency, kinds } });
   const report = new Promise<HostileReport>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
