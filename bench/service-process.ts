@@ -45,6 +45,8 @@ const running = new Set<number>();
 process.once('exit', () => {
   for (const group of running) signalGroup(group, 'SIGKILL');
 });
+// A signal would end the bench without 'exit' handlers; exiting runs them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 function signalGroup(group: number, signal: NodeJS.Signals): void {
   try {
