@@ -14,6 +14,7 @@ import { capConnections, httpServerOptions, ROUTE_PARAM_MAX_LENGTH } from './htt
 import { FairTurns } from './http/rate-limits/fair-turns';
 import { workInFairTurns, workSlots } from './http/rate-limits/fair-turns.hook';
 import { ScimRateLimits } from './http/rate-limits/scim-rate-limits';
+import { rationSearches } from './http/rate-limits/searches.hook';
 import { SCIM_CONTENT_TYPE } from './http/scim-exception.filter';
 import { acceptScimJsonBodies } from './http/scim-json-body';
 
@@ -50,7 +51,9 @@ export async function createScimApp(
 
 function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
-  authenticateBeforeBody(fastify, app.get(ScimAuthenticator), new ScimRateLimits(config.rateLimits), logger);
+  const rateLimits = new ScimRateLimits(config.rateLimits);
+  authenticateBeforeBody(fastify, app.get(ScimAuthenticator), rateLimits, logger);
+  rationSearches(fastify, rateLimits, config.limits, logger);
   workInFairTurns(fastify, new FairTurns(workSlots(config)));
   acceptScimJsonBodies(fastify, config.limits);
   fastify.addHook('onSend', async (request, reply, payload) => {

@@ -40,6 +40,12 @@ export interface RateLimitConfig {
   readonly burstSeconds: number;
   /** SCIM requests of one IdP being served at once; more answer 429. */
   readonly maxInFlightPerProvider: number;
+  /**
+   * Searches per second per IdP: list requests without a filter or whose filter is not `eq`
+   * comparisons joined by `and` (what Entra sends), and .search. Absent (in configurations written
+   * by hand, such as tests') or 0: off.
+   */
+  readonly searchesPerProviderPerSecond?: number;
 }
 
 /** How long the service waits on PostgreSQL before it answers 503. */
@@ -127,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyBytesPerProviderPerSecond: int('RATE_LIMIT_BODY_BYTES_PER_IDP', 1_048_576, 0, 1 << 30),
     burstSeconds: int('RATE_LIMIT_BURST_SECONDS', 2, 1, 3600),
     maxInFlightPerProvider: int('SCIM_MAX_IN_FLIGHT_PER_IDP', 16, 0, 100_000),
+    // Each search may scan the IdP's users; Entra only looks users up with eq filters, so it never meets this.
+    searchesPerProviderPerSecond: int('RATE_LIMIT_SEARCHES_PER_IDP', 10, 0, 1_000_000),
   };
   const database: DatabaseConfig = {
     timeoutMs: int('DATABASE_TIMEOUT_MS', 5000, 100, 600_000),

@@ -113,8 +113,28 @@ describe('ScimRateLimits', () => {
     expect(() => limits.admit('t', 'p', Number.POSITIVE_INFINITY)).toThrow(ScimError);
   });
 
+  it('rations an IdP\'s searches apart from its other requests, and refills them', () => {
+    const time = clock();
+    const limits = new ScimRateLimits({ ...config, perTokenPerSecond: 0, perProviderPerSecond: 0, searchesPerProviderPerSecond: 3 }, time.now);
+    for (let i = 0; i < 3; i += 1) limits.admitSearch('p');
+    const error = refusal(() => limits.admitSearch('p'));
+    expect(error.status).toBe(429);
+    expect(error.retryAfterSeconds).toBe(1);
+    expect(error.detail).toMatch(/searches per second/);
+    expect(() => limits.admitSearch('other')).not.toThrow();
+    expect(() => limits.admit('t', 'p')).not.toThrow();
+    time.advance(400);
+    expect(() => limits.admitSearch('p')).not.toThrow();
+  });
+
   it('turns every limit off with 0', () => {
-    const limits = new ScimRateLimits({ perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0 }, clock().now);
-    for (let i = 0; i < 10_000; i += 1) limits.admit('t', 'p', 1_000_000);
+    const limits = new ScimRateLimits(
+      { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0, searchesPerProviderPerSecond: 0 },
+      clock().now,
+    );
+    for (let i = 0; i < 10_000; i += 1) {
+      limits.admit('t', 'p', 1_000_000);
+      limits.admitSearch('p');
+    }
   });
 });

@@ -5,7 +5,7 @@ import { TokenBuckets } from './token-buckets';
 
 /**
  * Admission of an authenticated SCIM request: the token's rate, the IdP's rate, then the IdP's
- * requests in flight. A refused request still spends its tokens, so a client that hammers is
+ * requests in flight; and of a search, the IdP's searches. A refused request still spends its tokens, so a client that hammers is
  * slowed rather than rewarded. Each limit set to 0 is off.
  */
 export class ScimRateLimits {
@@ -13,6 +13,7 @@ export class ScimRateLimits {
   private readonly perProvider?: TokenBuckets;
   private readonly bodyBytesPerProvider?: TokenBuckets;
   private readonly inFlight?: InFlightCounter;
+  private readonly searchesPerProvider?: TokenBuckets;
 
   constructor(config: RateLimitConfig, now?: () => number) {
     if (config.perTokenPerSecond > 0) this.perToken = new TokenBuckets(config.perTokenPerSecond, config.burstSeconds, now);
@@ -21,6 +22,7 @@ export class ScimRateLimits {
       this.bodyBytesPerProvider = new TokenBuckets(config.bodyBytesPerProviderPerSecond, config.burstSeconds, now);
     }
     if (config.maxInFlightPerProvider > 0) this.inFlight = new InFlightCounter(config.maxInFlightPerProvider);
+    if (config.searchesPerProviderPerSecond) this.searchesPerProvider = new TokenBuckets(config.searchesPerProviderPerSecond, config.burstSeconds, now);
   }
 
   /**
@@ -39,6 +41,17 @@ export class ScimRateLimits {
     const release = this.inFlight.tryAcquire(providerId);
     if (!release) throw tooMany('This identity provider has too many requests in progress', 1);
     return release;
+  }
+
+  /**
+   * Admission of a search on top of {@link admit}: a list request that may scan the IdP's users
+   * (`mayScanUsers`), or a .search. Each may scan the IdP's users, so searches are
+   * rationed per IdP, which a client that matches users one at a time with `eq` filters, as Entra
+   * ID does, never meets. Throws a 429 ScimError when the IdP has spent them.
+   */
+  admitSearch(providerId: string): void {
+    const wait = this.searchesPerProvider?.take(providerId);
+    if (wait !== undefined) throw tooMany('This identity provider sent more searches per second than allowed (filters other than eq joined by and, or none)', wait);
   }
 }
 

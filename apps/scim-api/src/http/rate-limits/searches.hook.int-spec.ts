@@ -1,0 +1,72 @@
+import { DEFAULT_SCIM_LIMITS } from '@app/scim/limits/scim-limits';
+import Fastify, { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { ScimRequest } from '../../auth/scim-auth.guard';
+import type { ScimCaller } from '../../auth/scim-request-context';
+import { ScimRateLimits } from './scim-rate-limits';
+import { rationSearches } from './searches.hook';
+
+const USERS = '/scim/v2/enterprise-idps/p/Users';
+const SEARCH = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName eq "a"' };
+
+describe('rationSearches', () => {
+  let server: FastifyInstance;
+
+  beforeEach(async () => {
+    server = Fastify();
+    // What the authentication hook leaves behind for an authenticated request.
+    server.addHook('onRequest', async (request: ScimRequest) => {
+      if (request.url.startsWith('/scim/')) request.scimCaller = { providerId: String(request.headers['x-idp'] ?? 'p') } as ScimCaller;
+    });
+    const limits = new ScimRateLimits({
+      perTokenPerSecond: 0,
+      perProviderPerSecond: 0,
+      bodyBytesPerProviderPerSecond: 0,
+      burstSeconds: 1,
+      maxInFlightPerProvider: 0,
+      searchesPerProviderPerSecond: 1,
+    });
+    rationSearches(server, limits, DEFAULT_SCIM_LIMITS, pino({ level: 'silent' }));
+    for (const route of ['/scim/v2/enterprise-idps/:providerId/Users', '/scim/v2/enterprise-idps/:providerId/Users/:id']) server.get(route, async () => ({ ok: true }));
+    for (const route of ['/scim/v2/enterprise-idps/:providerId/Users/.search', '/scim/v2/enterprise-idps/:providerId/.search']) server.post(route, async () => ({ ok: true }));
+    await server.ready();
+  });
+
+  afterEach(() => server.close());
+
+  const list = (filter?: string, idp = 'p') =>
+    server.inject({ method: 'GET', url: USERS, query: filter === undefined ? {} : { filter }, headers: { 'x-idp': idp } });
+
+  it('never counts Entra\'s eq lookups nor reads by id', async () => {
+    for (let i = 0; i < 20; i += 1) {
+      expect((await list(`userName eq "u${i}"`)).statusCode).toBe(200);
+      expect((await list(`emails[type eq "work"].value eq "u${i}@example.com"`)).statusCode).toBe(200);
+      expect((await server.inject({ method: 'GET', url: `${USERS}/${i}` })).statusCode).toBe(200);
+    }
+  });
+
+  it('answers a search beyond the IdP\'s ration a second late with a SCIM 429, Retry-After and no keep-alive', async () => {
+    expect((await list('userName co "x"')).statusCode).toBe(200);
+    const started = performance.now();
+    const refused = await list('userName co "x"');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.headers.connection).toBe('close');
+    expect(refused.json()).toMatchObject({ status: '429', detail: expect.stringMatching(/searches per second/) });
+    expect((await list('userName co "x"', 'other-idp')).statusCode).toBe(200);
+    expect((await list('userName eq "a"')).statusCode).toBe(200);
+  }, 10_000);
+
+  it('counts lists without a filter and every .search, at either endpoint', async () => {
+    expect((await list()).statusCode).toBe(200);
+    expect((await server.inject({ method: 'POST', url: `${USERS}/.search`, payload: SEARCH, headers: { 'x-idp': 'q' } })).statusCode).toBe(200);
+    expect((await server.inject({ method: 'POST', url: '/scim/v2/enterprise-idps/r/.search', payload: SEARCH, headers: { 'x-idp': 'r' } })).statusCode).toBe(200);
+    const refusals = await Promise.all([
+      list(),
+      server.inject({ method: 'POST', url: `${USERS}/.search`, payload: SEARCH, headers: { 'x-idp': 'q' } }),
+      server.inject({ method: 'POST', url: '/scim/v2/enterprise-idps/r/.search', payload: SEARCH, headers: { 'x-idp': 'r' } }),
+    ]);
+    expect(refusals.map((r) => r.statusCode)).toEqual([429, 429, 429]);
+  }, 10_000);
+});

@@ -1,0 +1,38 @@
+import type { FilterLimits } from '@app/scim/filter/filter-parser';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { ScimRequest } from '../../auth/scim-auth.guard';
+import { sendScimError } from '../scim-exception.filter';
+import { mayScanUsers } from './list-scans';
+import type { ScimRateLimits } from './scim-rate-limits';
+
+/** As for the other 429s (scim-authentication.hook): a client that retries at once sends one request a second per connection. */
+const TOO_MANY_REQUESTS_DELAY_MS = 1000;
+
+/**
+ * Rations an IdP's searches ({@link ScimRateLimits.admitSearch}) from the request line alone,
+ * before the body is read: the collection GET counts when it may scan the IdP's users
+ * ({@link mayScanUsers}), every .search counts (Entra never sends one). Registered after the authentication hook, which sets
+ * the caller. A refusal closes the connection, as the authentication hook's do.
+ */
+export function rationSearches(fastify: FastifyInstance, rateLimits: ScimRateLimits, limits: FilterLimits, logger: Logger): void {
+  fastify.addHook('onRequest', async (request: ScimRequest, reply) => {
+    if (!request.scimCaller || !isSearch(request, limits)) return;
+    try {
+      rateLimits.admitSearch(request.scimCaller.providerId);
+    } catch (error) {
+      await delay(TOO_MANY_REQUESTS_DELAY_MS);
+      void reply.header('Connection', 'close');
+      sendScimError(error, request, reply, logger);
+      return reply;
+    }
+  });
+}
+
+function isSearch(request: FastifyRequest, limits: FilterLimits): boolean {
+  const route = request.routeOptions.url ?? '';
+  if (request.method === 'POST') return route.endsWith('/.search');
+  if (request.method !== 'GET' || !route.endsWith('/Users')) return false;
+  return mayScanUsers((request.query as Record<string, unknown> | undefined)?.filter, limits);
+}
