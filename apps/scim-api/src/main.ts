@@ -3,14 +3,17 @@ import { ConfigError, loadConfig } from '@app/platform/config/app-config';
 import { DataDirLockedError } from '@app/platform/database/data-dir-lock';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
-import { createScimApp } from './create-app';
 import { createDemoProviderIfEmpty, ensureProvider } from './identity-providers/provider-bootstrap';
 
 async function main(): Promise<void> {
   const startup = startupClock();
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
-  const stores = await openStores(config, logger);
+  const opening = openStores(config, logger);
+  // Nest and the HTTP app load while the stores open (PGlite compiles its WASM off the main thread).
+  const { createScimApp } = await import('./create-app');
+  startup.lap('appCode');
+  const stores = await opening;
   startup.lap('stores');
   stores.projector.start();
   const bootstrap = config.bootstrap ? await ensureProvider(stores, config.bootstrap) : undefined;
