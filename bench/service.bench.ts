@@ -139,7 +139,14 @@ async function probe(side: Side, options: BenchOptions, results: StoreResults): 
 const hostOnly = (url: string | undefined) => (url ? new URL(url).host : undefined);
 
 async function main(): Promise<void> {
-  const options = parseBenchOptions(process.argv.slice(2), process.env);
+  const options = ((): BenchOptions => {
+    try {
+      return parseBenchOptions(process.argv.slice(2), process.env);
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exit(2);
+    }
+  })();
   const watchdog = setTimeout(() => {
     log(`still running after --timeout-minutes ${options.timeoutMinutes}: stopping`);
     process.exit(3);
