@@ -5,8 +5,8 @@ import { TokenBuckets } from './token-buckets';
 
 /**
  * Admission of an authenticated SCIM request: the token's rate, the IdP's rate, then the IdP's
- * requests in flight; and of a search, the IdP's searches. A refused request still spends its tokens, so a client that hammers is
- * slowed rather than rewarded. Each limit set to 0 is off.
+ * requests in flight; and of a search, the IdP's searches. A refused request still spends its
+ * tokens, so a client that hammers is slowed rather than rewarded. Each limit set to 0 is off.
  */
 export class ScimRateLimits {
   private readonly perToken?: TokenBuckets;
@@ -45,9 +45,9 @@ export class ScimRateLimits {
 
   /**
    * Admission of a search on top of {@link admit}: a list request that may scan the IdP's users
-   * (`mayScanUsers`), or a .search. Each may scan the IdP's users, so searches are
-   * rationed per IdP, which a client that matches users one at a time with `eq` filters, as Entra
-   * ID does, never meets. Throws a 429 ScimError when the IdP has spent them.
+   * (`mayScanUsers`), or a .search. Searches are rationed per IdP, which a client that matches
+   * users one at a time with `eq` filters, as Entra ID does, never meets. Throws a 429 ScimError
+   * when the IdP has spent them.
    */
   admitSearch(providerId: string): void {
     const wait = this.searchesPerProvider?.take(providerId);
