@@ -1,6 +1,7 @@
 import { migrate } from '@app/platform/database/migrations';
 import { PgDatabase } from '@app/platform/database/pg-database';
 import { PgliteDatabase } from '@app/platform/database/pglite-database';
+import type { SqlDatabase } from '@app/platform/database/sql-database';
 import { storageTargets } from '@app/testing/postgres-target';
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
@@ -20,6 +21,8 @@ export interface ContractTarget {
 
 export interface OpenTarget {
   readonly store: EventStore;
+  /** The SQL database under a PostgreSQL-adapter store: to append inside a transaction held open. */
+  readonly db?: SqlDatabase;
   close(): Promise<void>;
 }
 
@@ -50,7 +53,7 @@ export function contractTargets(): { targets: ContractTarget[]; skipped: string[
 async function openPglite(): Promise<OpenTarget> {
   const db = await PgliteDatabase.open();
   await migrate(db, EVENT_LOG_MIGRATIONS);
-  return { store: new PostgresEventStore(db), close: () => db.close() };
+  return { store: new PostgresEventStore(db), db, close: () => db.close() };
 }
 
 async function openPostgres(freshDatabase: () => Promise<string>): Promise<OpenTarget> {
@@ -59,6 +62,7 @@ async function openPostgres(freshDatabase: () => Promise<string>): Promise<OpenT
   await migrate(db, EVENT_LOG_MIGRATIONS);
   return {
     store: new PostgresEventStore(db),
+    db,
     close: async () => {
       await db.close();
       await dropDatabase(url);
