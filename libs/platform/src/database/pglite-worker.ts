@@ -43,6 +43,7 @@ export interface PgliteWorkerOptions {
 export class PgliteWorker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  private openTransactions = 0;
   private state: 'running' | 'closing' | 'exited' = 'running';
   private cause: Error | undefined;
   readonly startedAt = Date.now();
@@ -90,17 +91,28 @@ export class PgliteWorker {
     });
   }
 
+  /** Sends one request; it settles with the worker's answer, or DatabaseUnavailableError if the worker dies first. */
   call<T>(request: PgliteRequest): Promise<T> {
     if (this.state !== 'running') return Promise.reject(this.state === 'exited' ? new DatabaseUnavailableError('unreachable') : new Error('The database is closing'));
     const id = this.nextId++;
     const inTransaction = 'tx' in request && request.tx !== undefined && request.op !== 'begin';
-    const waitMs = inTransaction ? TRANSACTION_WAIT_MS : this.pending.size === 0 ? IDLE_WAIT_MS : 0;
+    // An open transaction waits for this thread's next statement: blocking here would only delay it.
+    const waitMs = inTransaction ? TRANSACTION_WAIT_MS : this.pending.size === 0 && this.openTransactions === 0 ? IDLE_WAIT_MS : 0;
     const answer = new Promise<T>((resolve, reject) => {
       this.port.postMessage({ id, ...request });
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       // Only a call in flight keeps the process alive, as an idle database on the main thread would not.
       if (this.pending.size === 1) this.port.ref();
     });
+    if (request.op === 'begin') {
+      this.openTransactions += 1;
+      answer.catch(() => (this.openTransactions -= 1));
+    } else if (request.op === 'end') {
+      answer.then(
+        () => (this.openTransactions -= 1),
+        () => (this.openTransactions -= 1),
+      );
+    }
     this.awaitReply(id, waitMs);
     return answer;
   }
@@ -157,6 +169,6 @@ export class PgliteWorker {
 }
 
 /** The worker's error as an Error on this thread, with the fields PostgreSQL gave it (code, severity, constraint...). */
-export function reviveError(fields: ErrorFields): Error {
+function reviveError(fields: ErrorFields): Error {
   return Object.assign(new Error(fields.message), fields);
 }
