@@ -1,4 +1,5 @@
 import { CommandHandler } from '@app/event-store/command-handling/command-handler';
+import type { CommandStore } from '@app/event-store/command-handling/command-store.port';
 import { ReservationStreamCommandStore } from '@app/event-store/command-handling/reservation-stream-command-store';
 import type { EventStore } from '@app/event-store/event-store.port';
 import { IdentityProviderEvent, isIdentityProviderEvent } from '@app/identity/identity-provider/identity-provider.events';
@@ -16,8 +17,9 @@ const IDENTITY_PROVIDER_STREAM = { initial: initialIdentityProviderState, evolve
 
 /**
  * Load → decide → append for one IdP stream, on behalf of an operator or the start-up bootstrap,
- * through the command handler; the read model is waited for (IdP writes are rare: the catch-up
- * projection serves them on every store).
+ * through the command handler. With the stores' command store (`commands`) a SQL store projects the
+ * IdP in the write's transaction; without it the write is appended alone and the catch-up projection
+ * is waited for, as on EventStoreDB.
  */
 export class IdentityProviderWriter {
   private readonly handler: CommandHandler;
@@ -26,8 +28,9 @@ export class IdentityProviderWriter {
     events: EventStore,
     projector: ReadModelProjector,
     private readonly actor: string,
+    commands?: CommandStore,
   ) {
-    const store = new ReservationStreamCommandStore(events, { initial: undefined, evolve: evolveReservation, accepts: isReservationEvent });
+    const store = commands ?? new ReservationStreamCommandStore(events, { initial: undefined, evolve: evolveReservation, accepts: isReservationEvent });
     this.handler = new CommandHandler(store, [readYourWrites(projector)], ATTEMPTS);
   }
 
