@@ -48,7 +48,7 @@ describe.each(storageTargets().map((t) => [t.name, t] as const))('SCIM error pat
       const off = { providerId: 'switched-off', token: 'switched-off-token-0123456789' };
       const { ensureProvider } = await import('../apps/scim-api/src/identity-providers/provider-bootstrap');
       await ensureProvider(server.stores, { ...off, customAttributes: [] });
-      await new IdentityProviderWriter(server.stores.events, server.stores.projector, 'test').write(off.providerId, decideDisableScim);
+      await new IdentityProviderWriter(server.stores, 'test').write(off.providerId, decideDisableScim);
       expectScimError(await scimRequest('GET', `${server.tenantUrl(off.providerId)}/Users`, { token: off.token }), 403);
       expectScimError(await scimRequest('GET', `${server.tenantUrl(off.providerId)}/Users`, { token: 'nope-0123456789abcdefgh' }), 401);
     });

@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   // Embedded: the data directory's lock refuses while a server holds it; with DATABASE_URL, servers see the change through their projector.
   const stores = await openStores(config, createLogger('warn'), 'cli');
-  const writer = new IdentityProviderWriter(stores.events, stores.projector, 'cli');
+  const writer = new IdentityProviderWriter(stores, 'cli');
   try {
     switch (command) {
       case 'register-provider':

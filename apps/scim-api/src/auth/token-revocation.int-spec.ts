@@ -14,10 +14,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const provider = () => ({ providerId: `revoke-${randomUUID().slice(0, 8)}`, token: `token-${randomUUID()}` });
 const tokenIdOf = (token: string) => bootstrapTokenId(digestToken(token));
 
-/** An operator's change made in `server`'s process: appended, projected, then announced as the IdP writer's hook does. */
+/** An operator's change made in `server`'s process, through the IdP writer as the CLI and bootstrap make them. */
 async function changeHere(server: ScimTestServer, providerId: string, decide: (state: IdentityProviderState) => IdentityProviderEvent[]): Promise<void> {
-  await new IdentityProviderWriter(server.stores.events, server.stores.projector, 'test').write(providerId, decide);
-  server.stores.providers.changed(providerId);
+  await new IdentityProviderWriter(server.stores, 'test').write(providerId, decide);
 }
 
 const targets = storageTargets();

@@ -14,7 +14,7 @@ const bootstrap = { providerId: 'acme', tokenDigest: 'd'.repeat(64), customAttri
 
 /** The real store, except that before each of the first `races` appends another writer gets in first. */
 function racedBy(stores: Stores, races: number): EventStore {
-  const rival = new IdentityProviderWriter(stores.events, stores.projector, 'rival');
+  const rival = new IdentityProviderWriter(stores, 'rival');
   const rivalDecides = (s: IdentityProviderState): IdentityProviderEvent[] =>
     s.status === 'absent' ? decideBootstrap(s, bootstrap) : [{ type: 'ScimDisabled', data: { providerId: 'acme' } }];
   let raced = 0;
@@ -37,7 +37,7 @@ describe('IdentityProviderWriter', () => {
   afterEach(() => stores.close());
 
   it('decides again against the events of a writer that appended first, and appends nothing twice', async () => {
-    const writer = new IdentityProviderWriter(racedBy(stores, 1), stores.projector, 'bootstrap');
+    const writer = new IdentityProviderWriter({ events: racedBy(stores, 1), projector: stores.projector }, 'bootstrap');
     const state = await writer.write('acme', (s) => decideBootstrap(s, bootstrap));
     const types = (await stores.events.readStream(StreamIds.identityProvider('acme'))).map((e) => e.type);
     expect(types).toEqual(['IdentityProviderRegistered', 'ScimEnabled', 'TokenIssued']);
@@ -45,8 +45,8 @@ describe('IdentityProviderWriter', () => {
   });
 
   it('gives up with the conflict after three attempts', async () => {
-    await new IdentityProviderWriter(stores.events, stores.projector, 'bootstrap').write('acme', (s) => decideBootstrap(s, bootstrap));
-    const writer = new IdentityProviderWriter(racedBy(stores, 3), stores.projector, 'cli');
+    await new IdentityProviderWriter({ events: stores.events, projector: stores.projector }, 'bootstrap').write('acme', (s) => decideBootstrap(s, bootstrap));
+    const writer = new IdentityProviderWriter({ events: racedBy(stores, 3), projector: stores.projector }, 'cli');
     await expect(writer.write('acme', (s) => decideIssueToken(s, randomUUID(), randomUUID()))).rejects.toBeInstanceOf(ConcurrencyError);
     const types = (await stores.events.readStream(StreamIds.identityProvider('acme'))).map((e) => e.type);
     expect(types).toEqual(['IdentityProviderRegistered', 'ScimEnabled', 'TokenIssued', 'ScimDisabled', 'ScimDisabled', 'ScimDisabled']);

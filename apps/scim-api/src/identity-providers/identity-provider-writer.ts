@@ -8,6 +8,7 @@ import { StreamIds } from '@app/identity/shared/stream-ids';
 import { evolveReservation, isReservationEvent } from '@app/identity/user/unique-value';
 import type { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
 import { readYourWrites } from '@app/read-model/projections/read-your-writes';
+import type { IdentityProviderDirectory } from '@app/read-model/store/identity-provider-directory';
 import { randomUUID } from 'node:crypto';
 
 // Two servers bootstrapping at once, or the CLI beside a start-up: a retry decides against the winner's events.
@@ -15,24 +16,30 @@ const ATTEMPTS = 3;
 
 const IDENTITY_PROVIDER_STREAM = { initial: initialIdentityProviderState, evolve: evolveIdentityProvider, accepts: isIdentityProviderEvent };
 
-/**
- * Load → decide → append for one IdP stream, on behalf of an operator or the start-up bootstrap,
- * through the command handler. With the stores' command store (`commands`) a SQL store projects the
- * IdP in the write's transaction; without it the write is appended alone and the catch-up projection
- * is waited for, as on EventStoreDB.
- */
+/** What an IdP write goes through; the stores opened by openStores have all of it. */
+export interface IdentityProviderWriterStores {
+  readonly events: EventStore;
+  readonly projector: ReadModelProjector;
+  /** A SQL store's one-transaction write side; without it the write is appended alone and the catch-up projection waited for, as on EventStoreDB. */
+  readonly commands?: CommandStore;
+  /** Told of every change, so that this process's cached token lookups drop the IdP at once (a revoke is effective on the next request). */
+  readonly providers?: Pick<IdentityProviderDirectory, 'changed'>;
+}
+
+/** Load → decide → append for one IdP stream, on behalf of an operator or the start-up bootstrap, through the command handler. */
 export class IdentityProviderWriter {
   private readonly handler: CommandHandler;
 
   constructor(
-    events: EventStore,
-    projector: ReadModelProjector,
+    stores: IdentityProviderWriterStores,
     private readonly actor: string,
-    commands?: CommandStore,
   ) {
-    const store = commands ?? new ReservationStreamCommandStore(events, { initial: undefined, evolve: evolveReservation, accepts: isReservationEvent });
-    this.handler = new CommandHandler(store, [readYourWrites(projector)], ATTEMPTS);
+    const store = stores.commands ?? new ReservationStreamCommandStore(stores.events, { initial: undefined, evolve: evolveReservation, accepts: isReservationEvent });
+    this.handler = new CommandHandler(store, [readYourWrites(stores.projector)], ATTEMPTS);
+    this.providers = stores.providers;
   }
+
+  private readonly providers?: Pick<IdentityProviderDirectory, 'changed'>;
 
   /** Appends what `decide` produces with optimistic concurrency, and returns the stream's state after it. */
   async write(providerId: string, decide: (state: IdentityProviderState) => IdentityProviderEvent[]): Promise<IdentityProviderState> {
@@ -45,6 +52,8 @@ export class IdentityProviderWriter {
       metadata,
       record: (events) => events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata })),
     });
+    // Only now does the read model have the change, so a lookup reloaded at once sees it.
+    if (handled.committed) this.providers?.changed(providerId);
     return handled.state;
   }
 }

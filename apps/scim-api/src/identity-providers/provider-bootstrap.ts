@@ -22,7 +22,7 @@ export interface BootstrapOutcome {
  * the custom attributes) and never undoes a disable or a revoke an operator made since.
  */
 export async function ensureProvider(stores: Stores, bootstrap: BootstrapProvider): Promise<BootstrapOutcome> {
-  const writer = new IdentityProviderWriter(stores.events, stores.projector, 'bootstrap', stores.commands);
+  const writer = new IdentityProviderWriter(stores, 'bootstrap');
   const tokenDigest = bootstrap.token ? digestToken(bootstrap.token) : undefined;
   const state = await writer.write(bootstrap.providerId, (s) => decideBootstrap(s, { providerId: bootstrap.providerId, tokenDigest, customAttributes: bootstrap.customAttributes }));
   return { revokedTokenId: tokenDigest ? revokedTokenWithDigest(state, tokenDigest) : undefined };
@@ -34,7 +34,7 @@ export async function createDemoProviderIfEmpty(stores: Stores): Promise<{ provi
   if (Number(count) > 0) return undefined;
   const providerId = randomUUID();
   const token = newTokenSecret();
-  const writer = new IdentityProviderWriter(stores.events, stores.projector, 'first-start', stores.commands);
+  const writer = new IdentityProviderWriter(stores, 'first-start');
   await writer.write(providerId, (state) =>
     decideAll(state, [
       (s) => decideRegister(s, providerId, 'Demo identity provider'),
