@@ -15,12 +15,16 @@ import { SqlDatabase } from '@app/platform/database/sql-database';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { projectInline } from './projections/inline-projection';
+import { preparedStatements } from './query/statement-names';
 import { describeProjectionError } from './projections/projection-error';
 import { PROJECTION_MIGRATIONS } from './projections/projection.migrations';
 import { ReadModelProjector } from './projections/read-model.projector';
 import { IdentityProviderDirectory } from './store/identity-provider-directory';
 import { READ_MODEL_MIGRATIONS } from './store/read-model.migrations';
 import { UserReadModel } from './store/user-read-model';
+
+/** Distinct statement texts each connection may keep prepared (the fixed queries and the common filter shapes). */
+const PREPARED_STATEMENTS = 50;
 
 const RESERVATION_STREAM = { initial: undefined, evolve: evolveReservation, accepts: isReservationEvent };
 
@@ -73,7 +77,8 @@ async function openLockedStores(location: StoreLocation, logger: Logger, lock: D
     db,
     events,
     commands,
-    users: new UserReadModel(db),
+    // PostgreSQL prepares the read model's repeated statements (bounded per connection); PGlite ignores names.
+    users: new UserReadModel(preparedStatements(db, PREPARED_STATEMENTS)),
     providers: new IdentityProviderDirectory(db),
     projector,
     close: async () => {
