@@ -37,4 +37,19 @@ export const EVENT_LOG_MIGRATIONS: readonly Migration[] = [
       WHERE e.type = 'UniqueValueReserved';
     `,
   },
+  {
+    id: 'event-log-003',
+    // Appends no longer take the log-head row: positions come from the appending transaction's id (see the adapter).
+    // New positions must lie past every old one: refuse the upgrade otherwise rather than reorder the log.
+    // A process of an older version appending beside this one fails on the missing table, loudly.
+    sql: `
+      DO $$
+      BEGIN
+        IF (SELECT coalesce(max(position), 0) FROM events) >= pg_current_xact_id()::text::bigint * 65536 THEN
+          RAISE EXCEPTION 'event-log-003: log positions already reach past transaction-id positions';
+        END IF;
+      END $$;
+      DROP TABLE event_log_head;
+    `,
+  },
 ];

@@ -5,8 +5,8 @@ const BATCH = 500;
 
 /**
  * A catch-up subscription over a log that can only be read: it pages through `readAll` from
- * `fromPosition` and then polls for new events. Commit-ordered positions (the PostgreSQL adapter's
- * append lock) mean a later poll never finds an event behind one already delivered.
+ * `fromPosition` and then polls for new events. The PostgreSQL adapter's readAll never shows an
+ * event while an older appender may still commit, so a later poll never finds one behind those delivered.
  */
 export function pollAll(
   readAll: (afterPosition: number, maxCount: number) => Promise<RecordedEvent[]>,

@@ -17,9 +17,9 @@ interface EventRow {
 const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata, recorded_at';
 
 /**
- * The event log in PostgreSQL. Every append takes the single log-head row lock for its transaction,
- * so global positions are gapless and become visible in order: a reader that has seen position N
- * has seen every event before it. That caps appends at one transaction at a time.
+ * The event log in PostgreSQL (server or PGlite). Appends to different streams run concurrently;
+ * global positions increase with the appending transaction's id, with gaps, and readAll shows them
+ * in an order no later commit can insert into (see appendInTransaction and readAll).
  */
 export class PostgresEventStore implements EventStore {
   constructor(private readonly db: SqlDatabase) {}
@@ -33,10 +33,29 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+  /**
+   * Only events below the oldest appender still running: first the bound (the smallest transaction
+   * id of a running appender of this database, else the next id to be assigned: an appender that has
+   * none yet gets a larger one), then, in a later snapshot, the events below it. Whatever commits
+   * after that has a position past the bound, so a reader that has seen position N never finds an
+   * event before N later. A slow appender delays what readers see, never what they get.
+   */
   async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {
+    const [{ bound }] = await this.db.query<{ bound: string }>(
+      `WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid),
+            appenders AS (
+              -- A transaction holds the lock on its own id: pg_locks shows it to every role, unlike pg_stat_activity.
+              SELECT t.transactionid::text::bigint AS xid32 FROM pg_locks l
+              JOIN pg_locks t ON t.virtualtransaction = l.virtualtransaction AND t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
+              WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = $2 AND l.granted
+                AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+       SELECT least(next.xid, min(next.xid - ((next.xid % 4294967296) - appenders.xid32 + 4294967296) % 4294967296)) AS bound
+       FROM next LEFT JOIN appenders ON true GROUP BY next.xid`,
+      [...APPENDER_LOCK],
+    );
     const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
-      [afterPosition, maxCount],
+      `SELECT ${COLUMNS} FROM events WHERE position > $1 AND position < $3::bigint * $4 ORDER BY position LIMIT $2`,
+      [afterPosition, maxCount, bound, TRANSACTION_SHIFT],
     );
     return rows.map(toRecorded);
   }
@@ -64,11 +83,18 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
+/** Positions are the appending transaction's id times 2^16 plus the event's index in it. */
+const TRANSACTION_SHIFT = 65_536;
+/** The advisory lock every appending transaction holds (shared) from its first statement: readers list appenders by it. */
+const APPENDER_LOCK = [0x5c1e, 1] as const;
+
 /**
- * Appends inside the caller's transaction (the command store adds claims and the read model to it).
- * Every append takes the single log-head row lock until its transaction ends, so global positions
- * are gapless and become visible in order. `recorded` is absent when the same event ids were
- * appended before (an idempotent retry), which stored nothing new.
+ * Appends inside the caller's transaction, as its first write (the command store adds claims and the
+ * read model after it). There is no log-wide lock: the transaction announces itself as an appender
+ * (a shared advisory lock, before it has a transaction id), locks the stream's row (a rival appender
+ * to the same stream waits, then sees the revision move), and takes positions from its transaction
+ * id, so they increase with it. readAll shows an event only once no appender with a smaller id can
+ * still commit; see readAll. `recorded` is absent when the same event ids were appended before.
  */
 export async function appendInTransaction(
   tx: SqlExecutor,
@@ -77,14 +103,19 @@ export async function appendInTransaction(
   expected: ExpectedRevision,
 ): Promise<{ result: AppendResult; recorded?: RecordedEvent[] }> {
   if (events.length === 0) throw new Error('appendToStream needs at least one event');
-  const [head] = await tx.query<{ position: number }>('SELECT position FROM event_log_head WHERE id = 1 FOR UPDATE');
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1, $2)', [...APPENDER_LOCK]);
+  // -1 stands for a stream being created; it never commits as such, the revision appended replaces it.
+  const [stream] = await tx.query<{ revision: number }>(
+    `INSERT INTO event_streams (stream_id, revision) VALUES ($1, -1)
+     ON CONFLICT (stream_id) DO UPDATE SET revision = event_streams.revision RETURNING revision`,
+    [streamId],
+  );
   const existing = await alreadyAppended(tx, streamId, events);
   if (existing) return { result: existing };
-  const [stream] = await tx.query<{ revision: number }>('SELECT revision FROM event_streams WHERE stream_id = $1', [streamId]);
-  const current = stream ? Number(stream.revision) : 'noStream';
+  const current = Number(stream.revision) < 0 ? 'noStream' : Number(stream.revision);
   if (!matches(expected, current)) throw new ConcurrencyError(streamId, expected, current);
   const firstRevision = current === 'noStream' ? 0 : current + 1;
-  const firstPosition = Number(head.position) + 1;
+  const firstPosition = await nextPositions(tx, events.length);
   const recorded: RecordedEvent[] = [];
   for (const [i, event] of events.entries()) {
     const [row] = await tx.query<{ recorded_at: Date }>(
@@ -94,13 +125,20 @@ export async function appendInTransaction(
     recorded.push({ ...event, streamId, revision: firstRevision + i, position: firstPosition + i, recordedAt: new Date(row.recorded_at) });
   }
   const revision = firstRevision + events.length - 1;
-  await tx.query(
-    'INSERT INTO event_streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision',
-    [streamId, revision],
+  await tx.query('UPDATE event_streams SET revision = $2 WHERE stream_id = $1', [streamId, revision]);
+  return { result: { revision, position: firstPosition + events.length - 1 }, recorded };
+}
+
+/** The first of `count` positions for this transaction, after any it took already. */
+async function nextPositions(tx: SqlExecutor, count: number): Promise<number> {
+  const [row] = await tx.query<{ base: string; last: string | null }>(
+    `SELECT x * $1 AS base, (SELECT max(position) FROM events WHERE position > x * $1 AND position < (x + 1) * $1) AS last
+     FROM (SELECT pg_current_xact_id()::text::bigint AS x) AS current`,
+    [TRANSACTION_SHIFT],
   );
-  const position = firstPosition + events.length - 1;
-  await tx.query('UPDATE event_log_head SET position = $1 WHERE id = 1', [position]);
-  return { result: { revision, position }, recorded };
+  const first = row.last === null ? Number(row.base) + 1 : Number(row.last) + 1;
+  if (first + count > Number(row.base) + TRANSACTION_SHIFT) throw new Error(`One transaction appends at most ${TRANSACTION_SHIFT - 1} events`);
+  return first;
 }
 
 /** The stream's events after `revision`, read in the caller's transaction. */

@@ -34,12 +34,12 @@ export class SqlCommandStore implements CommandStore {
 
   write(write: StreamWrite): Promise<CommittedWrite> {
     return this.db.transaction(async (tx) => {
-      // Claims before the append: a refused write never waits for the log's head.
+      // The append is the transaction's first write (it announces the appender before the transaction has an id).
+      const { result, recorded } = await appendInTransaction(tx, write.streamId, write.events, write.expected);
       for (const claim of write.claim) await takeClaim(tx, claim.key, write.holder, write.takeOver.get(claim.key));
       if (write.release.length > 0) {
         await tx.query('DELETE FROM unique_claims WHERE claim_key = ANY($1::text[]) AND holder = $2', [write.release.map((c) => c.key), write.holder]);
       }
-      const { result, recorded } = await appendInTransaction(tx, write.streamId, write.events, write.expected);
       // A re-append of the same event ids stored nothing new: the projector has (or will have) its rows.
       const readModel = recorded ? await this.project(tx, recorded, (after) => readStreamAfter(tx, write.streamId, after)) : 'pending';
       return { ...result, readModel };

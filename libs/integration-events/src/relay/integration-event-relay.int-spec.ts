@@ -72,6 +72,11 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     return ids;
   }
 
+  /** The log position of the n-th event appended (from 1): positions increase but need not be consecutive. */
+  async function positionAt(n: number): Promise<number> {
+    return (await events.readAll(0, n))[n - 1].position;
+  }
+
   const relayOver = (publisher: RecordingPublisher) =>
     new IntegrationEventRelay(events, publisher, new SqlRelayCheckpoint(db, 'kafka:test'), silent, {
       maxBackoffMs: 50,
@@ -90,7 +95,7 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     await eventually(() => expect(publisher.sent).toHaveLength(5));
     await eventually(() => expect(relay.current.lastError).toBeUndefined());
     await relay.stop();
-    expect(await checkpoint.load()).toBe(10);
+    expect(await checkpoint.load()).toBe(await positionAt(10));
   });
 
   it('keeps backing off while the broker is down, however many writes notify it', async () => {
@@ -131,7 +136,8 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     await eventually(() => expect(relay.current.lagEvents).toBe(5), 5_000);
     release();
     await eventually(() => expect(publisher.sent).toHaveLength(5));
-    await eventually(() => expect(relay.current).toMatchObject({ lagEvents: 0, lagSeconds: 0, checkpoint: 10 }), 5_000);
+    const last = await positionAt(10);
+    await eventually(() => expect(relay.current).toMatchObject({ lagEvents: 0, lagSeconds: 0, checkpoint: last }), 5_000);
     await relay.stop();
   });
 
@@ -143,13 +149,16 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     publisher.refuse = (m) => (publisher.sizeOf(m) > 4_096 ? new MessageRefusedError('MESSAGE_TOO_LARGE', true, 0) : undefined);
     const relay = relayOver(publisher);
     relay.start();
-    await eventually(() => expect(relay.current.checkpoint).toBe(6));
+    const last = await positionAt(6);
+    await eventually(() => expect(relay.current.checkpoint).toBe(last));
     await relay.stop();
     expect(publisher.attempts).toBe(1);
     expect(publisher.sent.map((m) => valueOf(m).userId)).toEqual([before, big, after]);
     const notice = publisher.sent[1];
     expect(notice.headers).toMatchObject({ [WITHHELD_HEADER]: 'too-large', ce_type: 'com.traffitech.scim.user.UserProvisioned.v1' });
-    expect(valueOf(notice)).toMatchObject({ userId: big, logPosition: 3, withheld: { reason: 'too-large', limit: 4_096, replayAfter: 2 } });
+    // Replay takes positions after an exclusive bound: the one just before the event's own brings it back.
+    const position = await positionAt(3);
+    expect(valueOf(notice)).toMatchObject({ userId: big, logPosition: position, withheld: { reason: 'too-large', limit: 4_096, replayAfter: position - 1 } });
     expect(valueOf(notice).withheld.bytes).toBeGreaterThan(5_000);
     expect(valueOf(notice)).not.toHaveProperty('attributes');
     expect(relay.current).toMatchObject({ withheld: 1, deadLetters: 0, published: 3 });
@@ -162,7 +171,8 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     publisher.refuse = (m) => (publisher.sizeOf(m) > 4_096 ? new MessageRefusedError('MESSAGE_TOO_LARGE', true, 0) : undefined);
     const relay = relayOver(publisher);
     relay.start();
-    await eventually(() => expect(relay.current.checkpoint).toBe(10));
+    const last = await positionAt(10);
+    await eventually(() => expect(relay.current.checkpoint).toBe(last));
     await relay.stop();
     // One refused batch, then each message alone, the refused one followed by its notice.
     expect(publisher.attempts).toBe(1 + 5 + 1);
@@ -179,12 +189,13 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     publisher.refuse = (m) => (m.key === `p:${victim}` ? new MessageRefusedError('INVALID_RECORD', true, 0) : undefined);
     const relay = relayOver(publisher);
     relay.start();
-    await eventually(() => expect(relay.current.checkpoint).toBe(6));
+    const lastPosition = await positionAt(6);
+    await eventually(() => expect(relay.current.checkpoint).toBe(lastPosition));
     await relay.stop();
     expect(publisher.sent.map((m) => valueOf(m).userId)).toEqual([first, last]);
     expect(relay.current).toMatchObject({ withheld: 0, deadLetters: 1 });
     const rows = await db.query('SELECT relay, log_position, event_type, message_key, reason FROM relay_dead_letters');
-    expect(rows).toEqual([{ relay: 'kafka:test', log_position: 3, event_type: 'com.traffitech.scim.user.UserProvisioned.v1', message_key: `p:${victim}`, reason: 'INVALID_RECORD' }]);
+    expect(rows).toEqual([{ relay: 'kafka:test', log_position: await positionAt(3), event_type: 'com.traffitech.scim.user.UserProvisioned.v1', message_key: `p:${victim}`, reason: 'INVALID_RECORD' }]);
     // A relay started later reports it too: the count is the table's, not the process's.
     const later = relayOver(new RecordingPublisher());
     later.start();
@@ -198,11 +209,12 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     const publisher = new RecordingPublisher(false, 500);
     const relay = relayOver(publisher);
     relay.start();
-    await eventually(() => expect(relay.current.checkpoint).toBe(2));
+    const last = await positionAt(2);
+    await eventually(() => expect(relay.current.checkpoint).toBe(last));
     await relay.stop();
     expect(publisher.attempts).toBe(1);
     expect(publisher.sent).toEqual([]);
-    expect(await db.query('SELECT log_position, reason FROM relay_dead_letters')).toEqual([{ log_position: 1, reason: 'KAFKA_MAX_MESSAGE_BYTES' }]);
+    expect(await db.query('SELECT log_position, reason FROM relay_dead_letters')).toEqual([{ log_position: await positionAt(1), reason: 'KAFKA_MAX_MESSAGE_BYTES' }]);
     expect(relay.current).toMatchObject({ deadLetters: 1, withheld: 0 });
   });
 
@@ -216,7 +228,8 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     await eventually(() => expect(publisher.attempts).toBeGreaterThan(6));
     expect(relay.current).toMatchObject({ checkpoint: 0, lagEvents: 2, withheld: 0, deadLetters: 0 });
     publisher.refuse = () => undefined;
-    await eventually(() => expect(relay.current.checkpoint).toBe(4));
+    const last = await positionAt(4);
+    await eventually(() => expect(relay.current.checkpoint).toBe(last));
     await relay.stop();
     expect(publisher.sent.filter(isNotice)).toEqual([]);
   });

@@ -70,7 +70,6 @@ afterAll(() => pglite.close());
 beforeEach(async () => {
   await pglite.exec(`
     TRUNCATE events, event_streams, scim_users, identity_providers, scim_tokens, projection_failures, projected_streams;
-    UPDATE event_log_head SET position = 0;
     UPDATE projection_checkpoints SET position = 0;
     ${userNameIndex.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS')};
   `);
