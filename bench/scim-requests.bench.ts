@@ -8,7 +8,15 @@ import { createScimApp } from '../apps/scim-api/src/create-app';
 import { ensureProvider } from '../apps/scim-api/src/identity-providers/provider-bootstrap';
 
 // Request rates are what this measures: the per-token and per-IdP limits would cap them.
-const UNLIMITED: AppConfig['rateLimits'] = { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0 };
+const UNLIMITED: AppConfig['rateLimits'] = {
+  perTokenPerSecond: 0,
+  perProviderPerSecond: 0,
+  bodyBytesPerProviderPerSecond: 0,
+  burstSeconds: 1,
+  maxInFlightPerProvider: 0,
+  searchesPerProviderPerSecond: 0,
+  refusalDelayMs: 0,
+};
 
 /**
  * SCIM request rates on this machine, over real HTTP on 127.0.0.1, with CONCURRENCY requests in

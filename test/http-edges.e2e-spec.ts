@@ -1,7 +1,7 @@
 import { entraCreateUser } from '@app/testing/entra-payloads';
 import { storageTargets } from '@app/testing/postgres-target';
 import { ScimClient, scimRequest } from '@app/testing/scim-client';
-import { ScimTestServer } from '@app/testing/scim-test-server';
+import { NO_RATE_LIMITS, ScimTestServer } from '@app/testing/scim-test-server';
 import { loadConfig } from '@app/platform/config/app-config';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -155,7 +155,7 @@ describe('HTTP edges of the SCIM API', () => {
 
   it('rations an IdP\'s request body bytes: a body over what is left answers 429 unread, other IdPs are unaffected', async () => {
     const rationed = await ScimTestServer.start(PGLITE, [ALPHA, BETA], undefined, {
-      rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 8192, burstSeconds: 1, maxInFlightPerProvider: 0 },
+      rateLimits: { ...NO_RATE_LIMITS, bodyBytesPerProviderPerSecond: 8192, refusalDelayMs: 1000 },
     });
     try {
       const body = entraCreateUser(`bytes.${randomUUID()}@example.com`, randomUUID());
@@ -175,7 +175,7 @@ describe('HTTP edges of the SCIM API', () => {
     let limited: ScimTestServer;
     beforeAll(async () => {
       limited = await ScimTestServer.start(PGLITE, [ALPHA, BETA, { providerId: 'alpha', token: 'alpha-second-token-0123456789' }], undefined, {
-        rateLimits: { perTokenPerSecond: 5, perProviderPerSecond: 8, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 1 },
+        rateLimits: { ...NO_RATE_LIMITS, perTokenPerSecond: 5, perProviderPerSecond: 8, maxInFlightPerProvider: 1, refusalDelayMs: 1000 },
       });
     });
     afterAll(async () => limited?.close());
@@ -200,6 +200,27 @@ describe('HTTP edges of the SCIM API', () => {
       const beta = await scimRequest('GET', `${limited.tenantUrl('beta')}/ServiceProviderConfig`, { token: BETA.token });
       expect(beta.status).toBe(200);
       await delay(1500);
+    });
+
+    it('answers a bad token 401 and an unknown IdP 404 a second late too, closing the connection: a flood of them costs a second per connection', async () => {
+      const timed = async (url: string, token: string) => {
+        const started = Date.now();
+        return { ...(await scimRequest('GET', url, { token })), ms: Date.now() - started };
+      };
+      const [badToken, unknownIdp] = await Promise.all([
+        timed(`${limited.tenantUrl('beta')}/Users`, 'not-a-token-of-beta-0123456789'),
+        timed(`${limited.tenantUrl('no-such-idp')}/Users`, BETA.token),
+      ]);
+      expectScimError(badToken, 401);
+      expectScimError(unknownIdp, 404);
+      for (const refused of [badToken, unknownIdp]) {
+        expect(refused.ms).toBeGreaterThanOrEqual(900);
+        expect(refused.headers.get('connection')).toBe('close');
+      }
+      // A refusal the client did not cause for free is not held back.
+      const started = Date.now();
+      expect((await scimRequest('GET', `${limited.tenantUrl('beta')}/Users?filter=${encodeURIComponent('userName eq')}`, { token: BETA.token })).status).toBe(400);
+      expect(Date.now() - started).toBeLessThan(900);
     });
 
     it('limits an IdP across its tokens', async () => {

@@ -14,7 +14,15 @@ import { Writable } from 'node:stream';
 import { StorageTarget } from './postgres-target';
 
 /** For clients that go faster than any IdP would (fuzzers, benchmarks): no rate or in-flight limits. */
-export const NO_RATE_LIMITS: AppConfig['rateLimits'] = { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0 };
+export const NO_RATE_LIMITS: AppConfig['rateLimits'] = {
+  perTokenPerSecond: 0,
+  perProviderPerSecond: 0,
+  bodyBytesPerProviderPerSecond: 0,
+  burstSeconds: 1,
+  maxInFlightPerProvider: 0,
+  searchesPerProviderPerSecond: 0,
+  refusalDelayMs: 0,
+};
 
 export interface TestProvider {
   readonly providerId: string;
@@ -47,8 +55,11 @@ export class ScimTestServer {
     const databaseUrl = target.freshDatabase ? await target.freshDatabase() : undefined;
     const dataDir = databaseUrl ? ':memory:' : mkdtempSync(join(tmpdir(), 'scim-test-'));
     const eventLog = target.freshEventStore ? await target.freshEventStore() : undefined;
+    const defaults = loadConfig({});
     const config: AppConfig = {
-      ...loadConfig({}),
+      ...defaults,
+      // The documented limits, but refusals answered at once: suites check hundreds of 401s and 404s; the delay's own tests set it.
+      rateLimits: { ...defaults.rateLimits, refusalDelayMs: 0 },
       port: 0,
       workerHealthPort: 0,
       host: '127.0.0.1',

@@ -1,6 +1,5 @@
 import { ScimError } from '@app/scim/errors/scim-error';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { SCIM_ROUTE_PREFIX } from '../http/resource-locations';
 import type { ScimRateLimits } from '../http/rate-limits/scim-rate-limits';
@@ -10,11 +9,6 @@ import type { ScimAuthGuard, ScimRequest } from './scim-auth.guard';
 import type { ScimAuthenticator } from './scim-authenticator';
 
 const SCIM_ROUTE = `/${SCIM_ROUTE_PREFIX}`;
-/**
- * A refusal for overload is sent this late (within its Retry-After), so that a client that does not
- * wait before retrying sends a request a second per connection rather than as many as we can refuse.
- */
-const TOO_MANY_REQUESTS_DELAY_MS = 1000;
 
 /**
  * Answers unknown routes, unknown IdPs, bad tokens and rate limits from the request line and headers,
@@ -29,7 +23,7 @@ export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: 
       request.scimCaller = await authenticator.authenticate(request);
       whenRequestEnds(request, reply, rateLimits.admit(request.scimCaller.tokenId, request.scimCaller.providerId, declaredBodyBytes(request)));
     } catch (error) {
-      if (error instanceof ScimError && error.status === 429) await delay(TOO_MANY_REQUESTS_DELAY_MS);
+      await rateLimits.refusalMaySend(error);
       // A refused caller keeps no connection: keep-alive would let cheap refusals fill the connection cap.
       void reply.header('Connection', 'close');
       sendScimError(error, request, reply, logger);

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       kafka: undefined,
       limits: DEFAULT_SCIM_LIMITS,
       http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, trustProxy: false },
-      rateLimits: { perTokenPerSecond: 100, perProviderPerSecond: 200, bodyBytesPerProviderPerSecond: 1_048_576, burstSeconds: 2, maxInFlightPerProvider: 16, searchesPerProviderPerSecond: 10 },
+      rateLimits: { perTokenPerSecond: 100, perProviderPerSecond: 200, bodyBytesPerProviderPerSecond: 1_048_576, burstSeconds: 2, maxInFlightPerProvider: 16, searchesPerProviderPerSecond: 10, refusalDelayMs: 1000 },
       database: { timeoutMs: 5000, poolSize: 10 },
     });
   });
@@ -83,6 +83,7 @@ describe('loadConfig', () => {
         RATE_LIMIT_BURST_SECONDS: '5',
         SCIM_MAX_IN_FLIGHT_PER_IDP: '4',
         RATE_LIMIT_SEARCHES_PER_IDP: '0',
+        RATE_LIMIT_REFUSAL_DELAY_MS: '250',
         DATABASE_TIMEOUT_MS: '1500',
         DATABASE_POOL_SIZE: '3',
       }),
@@ -112,7 +113,7 @@ describe('loadConfig', () => {
         maxResponseBytes: 100_000,
       },
       http: { requestTimeoutMs: 2000, headersTimeoutMs: 1500, keepAliveTimeoutMs: 3000, maxConnections: 50, trustProxy: '10.0.0.0/8,127.0.0.1' },
-      rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 30, bodyBytesPerProviderPerSecond: 65_536, burstSeconds: 5, maxInFlightPerProvider: 4, searchesPerProviderPerSecond: 0 },
+      rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 30, bodyBytesPerProviderPerSecond: 65_536, burstSeconds: 5, maxInFlightPerProvider: 4, searchesPerProviderPerSecond: 0, refusalDelayMs: 250 },
       database: { timeoutMs: 1500, poolSize: 3 },
     });
   });
@@ -127,6 +128,7 @@ describe('loadConfig', () => {
     expect(problemsOf({ SCIM_MAX_FILTER_NODES: '5000' })).toEqual(['SCIM_MAX_FILTER_NODES must be an integer from 1 to 1000, got "5000"']);
     expect(problemsOf({ RATE_LIMIT_SEARCHES_PER_IDP: '-1' })).toEqual(['RATE_LIMIT_SEARCHES_PER_IDP must be an integer from 0 to 1000000, got "-1"']);
     expect(problemsOf({ RATE_LIMIT_SEARCHES_PER_IDP: '2.5' })).toEqual(['RATE_LIMIT_SEARCHES_PER_IDP must be an integer from 0 to 1000000, got "2.5"']);
+    expect(problemsOf({ RATE_LIMIT_REFUSAL_DELAY_MS: '10001' })).toEqual(['RATE_LIMIT_REFUSAL_DELAY_MS must be an integer from 0 to 10000, got "10001"']);
     expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
   });
 

@@ -42,10 +42,11 @@ export interface RateLimitConfig {
   readonly maxInFlightPerProvider: number;
   /**
    * Searches per second per IdP: list requests without a filter or whose filter is not `eq`
-   * comparisons joined by `and` (what Entra sends), and .search. Absent (in configurations written
-   * by hand, such as tests') or 0: off.
+   * comparisons joined by `and` (what Entra sends), and .search. 0: off.
    */
-  readonly searchesPerProviderPerSecond?: number;
+  readonly searchesPerProviderPerSecond: number;
+  /** How late refusals a client gets for free (unknown route or IdP, bad token, 429) are sent. */
+  readonly refusalDelayMs: number;
 }
 
 /** How long the service waits on PostgreSQL before it answers 503. */
@@ -135,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxInFlightPerProvider: int('SCIM_MAX_IN_FLIGHT_PER_IDP', 16, 0, 100_000),
     // Each search may scan the IdP's users; Entra only looks users up with eq filters, so it never meets this.
     searchesPerProviderPerSecond: int('RATE_LIMIT_SEARCHES_PER_IDP', 10, 0, 1_000_000),
+    // A client that retries a refusal at once then sends one request a second per connection, not as many as we can refuse.
+    refusalDelayMs: int('RATE_LIMIT_REFUSAL_DELAY_MS', 1000, 0, 10_000),
   };
   const database: DatabaseConfig = {
     timeoutMs: int('DATABASE_TIMEOUT_MS', 5000, 100, 600_000),

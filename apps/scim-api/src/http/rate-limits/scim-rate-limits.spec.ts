@@ -69,7 +69,7 @@ describe('InFlightCounter', () => {
 });
 
 describe('ScimRateLimits', () => {
-  const config = { perTokenPerSecond: 5, perProviderPerSecond: 8, bodyBytesPerProviderPerSecond: 10_000, burstSeconds: 1, maxInFlightPerProvider: 0 };
+  const config = { perTokenPerSecond: 5, perProviderPerSecond: 8, bodyBytesPerProviderPerSecond: 10_000, burstSeconds: 1, maxInFlightPerProvider: 0, searchesPerProviderPerSecond: 0, refusalDelayMs: 0 };
 
   it('answers 429 with Retry-After once the token has spent its burst', () => {
     const limits = new ScimRateLimits(config, clock().now);
@@ -129,12 +129,27 @@ describe('ScimRateLimits', () => {
 
   it('turns every limit off with 0', () => {
     const limits = new ScimRateLimits(
-      { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0, searchesPerProviderPerSecond: 0 },
+      { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0, searchesPerProviderPerSecond: 0, refusalDelayMs: 0 },
       clock().now,
     );
     for (let i = 0; i < 10_000; i += 1) {
       limits.admit('t', 'p', 1_000_000);
       limits.admitSearch('p');
     }
+  });
+
+  it('holds back refusals a client gets for free (401, 404, 429), and no other answer', async () => {
+    const limits = new ScimRateLimits({ ...config, refusalDelayMs: 60 });
+    const waited = async (error: unknown) => {
+      const started = performance.now();
+      await limits.refusalMaySend(error);
+      return performance.now() - started;
+    };
+    for (const cheap of [new ScimError(401, 'bad token'), ScimError.notFound('no such IdP'), ScimError.tooManyRequests('slow down', 1)]) {
+      expect(await waited(cheap)).toBeGreaterThanOrEqual(50);
+    }
+    expect(await waited(ScimError.invalidValue('bad value'))).toBeLessThan(50);
+    expect(await waited(new Error('not a SCIM error'))).toBeLessThan(50);
+    expect(await waited(new ScimError(403, 'SCIM is disabled'))).toBeLessThan(50);
   });
 });

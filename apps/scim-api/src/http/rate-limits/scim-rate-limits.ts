@@ -1,7 +1,11 @@
 import type { RateLimitConfig } from '@app/platform/config/app-config';
 import { ScimError } from '@app/scim/errors/scim-error';
+import { setTimeout as delay } from 'node:timers/promises';
 import { InFlightCounter } from './in-flight-counter';
 import { TokenBuckets } from './token-buckets';
+
+/** Refusals that cost the client nothing to provoke: unknown route or IdP, bad token, over a limit. */
+const CHEAP_REFUSALS = new Set([401, 404, 429]);
 
 /**
  * Admission of an authenticated SCIM request: the token's rate, the IdP's rate, then the IdP's
@@ -15,14 +19,17 @@ export class ScimRateLimits {
   private readonly inFlight?: InFlightCounter;
   private readonly searchesPerProvider?: TokenBuckets;
 
+  private readonly refusalDelayMs: number;
+
   constructor(config: RateLimitConfig, now?: () => number) {
+    this.refusalDelayMs = config.refusalDelayMs;
     if (config.perTokenPerSecond > 0) this.perToken = new TokenBuckets(config.perTokenPerSecond, config.burstSeconds, now);
     if (config.perProviderPerSecond > 0) this.perProvider = new TokenBuckets(config.perProviderPerSecond, config.burstSeconds, now);
     if (config.bodyBytesPerProviderPerSecond > 0) {
       this.bodyBytesPerProvider = new TokenBuckets(config.bodyBytesPerProviderPerSecond, config.burstSeconds, now);
     }
     if (config.maxInFlightPerProvider > 0) this.inFlight = new InFlightCounter(config.maxInFlightPerProvider);
-    if (config.searchesPerProviderPerSecond) this.searchesPerProvider = new TokenBuckets(config.searchesPerProviderPerSecond, config.burstSeconds, now);
+    if (config.searchesPerProviderPerSecond > 0) this.searchesPerProvider = new TokenBuckets(config.searchesPerProviderPerSecond, config.burstSeconds, now);
   }
 
   /**
@@ -52,6 +59,16 @@ export class ScimRateLimits {
   admitSearch(providerId: string): void {
     const wait = this.searchesPerProvider?.take(providerId);
     if (wait !== undefined) throw tooMany('This identity provider sent more searches per second than allowed (filters other than eq joined by and, or none)', wait);
+  }
+
+  /**
+   * Resolves when a refusal made before the body was read may be sent: a 401, 404 or 429 waits
+   * `refusalDelayMs`, so a client that retries at once sends one request a second per connection
+   * rather than as many as we can refuse (bench:noisy: a flood of bad tokens and unknown tenants
+   * answered at once took most of what the other limits left for another tenant); others at once.
+   */
+  async refusalMaySend(error: unknown): Promise<void> {
+    if (this.refusalDelayMs > 0 && error instanceof ScimError && CHEAP_REFUSALS.has(error.status)) await delay(this.refusalDelayMs);
   }
 }
 

@@ -25,6 +25,7 @@ describe('rationSearches', () => {
       burstSeconds: 1,
       maxInFlightPerProvider: 0,
       searchesPerProviderPerSecond: 1,
+      refusalDelayMs: 1000,
     });
     rationSearches(server, limits, DEFAULT_SCIM_LIMITS, pino({ level: 'silent' }));
     for (const route of ['/scim/v2/enterprise-idps/:providerId/Users', '/scim/v2/enterprise-idps/:providerId/Users/:id']) server.get(route, async () => ({ ok: true }));

@@ -1,14 +1,10 @@
 import type { FilterLimits } from '@app/scim/filter/filter-parser';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ScimRequest } from '../../auth/scim-auth.guard';
 import { sendScimError } from '../scim-exception.filter';
 import { mayScanUsers } from './list-scans';
 import type { ScimRateLimits } from './scim-rate-limits';
-
-/** As for the other 429s (scim-authentication.hook): a client that retries at once sends one request a second per connection. */
-const TOO_MANY_REQUESTS_DELAY_MS = 1000;
 
 /**
  * Rations an IdP's searches ({@link ScimRateLimits.admitSearch}) from the request line alone,
@@ -22,7 +18,7 @@ export function rationSearches(fastify: FastifyInstance, rateLimits: ScimRateLim
     try {
       rateLimits.admitSearch(request.scimCaller.providerId);
     } catch (error) {
-      await delay(TOO_MANY_REQUESTS_DELAY_MS);
+      await rateLimits.refusalMaySend(error);
       void reply.header('Connection', 'close');
       sendScimError(error, request, reply, logger);
       return reply;
