@@ -3,20 +3,10 @@ import { AppConfig, loadConfig } from '@app/platform/config/app-config';
 import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
+import { NO_RATE_LIMITS } from '@app/testing/scim-test-server';
 import { randomUUID } from 'node:crypto';
 import { createScimApp } from '../apps/scim-api/src/create-app';
 import { ensureProvider } from '../apps/scim-api/src/identity-providers/provider-bootstrap';
-
-// Request rates are what this measures: the per-token and per-IdP limits would cap them.
-const UNLIMITED: AppConfig['rateLimits'] = {
-  perTokenPerSecond: 0,
-  perProviderPerSecond: 0,
-  bodyBytesPerProviderPerSecond: 0,
-  burstSeconds: 1,
-  maxInFlightPerProvider: 0,
-  searchesPerProviderPerSecond: 0,
-  refusalDelayMs: 0,
-};
 
 /**
  * SCIM request rates on this machine, over real HTTP on 127.0.0.1, with CONCURRENCY requests in
@@ -59,7 +49,7 @@ async function load(count: number, request: (i: number) => Promise<Response>): P
 
 async function round(): Promise<Record<string, { rate: number; p50: number; p99: number }>> {
   const token = `bench-token-${randomUUID()}`;
-  const config: AppConfig = { ...loadConfig({}), port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20, rateLimits: UNLIMITED };
+  const config: AppConfig = { ...loadConfig({}), port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl: await freshDatabaseUrl(), logLevel: 'silent', maxResults: 100, bodyLimitBytes: 1 << 20, rateLimits: NO_RATE_LIMITS }; // request rates are what this measures: the limits would cap them
   const stores = await openStores(config, silent);
   await ensureProvider(stores, { providerId: 'bench', token, customAttributes: [] });
   const app = await createScimApp(config, silent, stores);
