@@ -100,8 +100,9 @@ function sqlLog(db: SqlDatabase): { events: EventStore; commands: CommandStore }
 }
 
 async function openDatabase(location: StoreLocation, logger: Logger): Promise<SqlDatabase> {
-  if (location.databaseUrl) return PgDatabase.connect(location.databaseUrl, { ...location.database, logger: logger.child({ module: 'database' }) });
-  if (location.dataDir === ':memory:') return PgliteDatabase.open();
+  const databaseLogger = logger.child({ module: 'database' });
+  if (location.databaseUrl) return PgDatabase.connect(location.databaseUrl, { ...location.database, logger: databaseLogger });
+  if (location.dataDir === ':memory:') return PgliteDatabase.open(undefined, { logger: databaseLogger });
   mkdirSync(location.dataDir, { recursive: true });
-  return PgliteDatabase.open(location.dataDir);
+  return PgliteDatabase.open(location.dataDir, { logger: databaseLogger });
 }
