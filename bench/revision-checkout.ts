@@ -36,7 +36,8 @@ export function revisionCheckout(root: string, revision: string): Checkout {
   const commit = git(root, 'rev-parse', '--verify', `${revision}^{commit}`);
   const dir = join(tmpdir(), `scim-bench-${commit.slice(0, 12)}`);
   const built = join(dir, '.bench-built');
-  if (!existsSync(built)) {
+  // A cached copy whose node_modules link points at a tree since removed is made again.
+  if (!existsSync(built) || !existsSync(join(dir, 'node_modules'))) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${dir}"`], { cwd: root });
