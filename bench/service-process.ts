@@ -144,6 +144,7 @@ export async function startService(checkout: Checkout, store: StoreEnv, kafka?: 
     RATE_LIMIT_PER_TOKEN: '0',
     RATE_LIMIT_PER_IDP: '0',
     RATE_LIMIT_BODY_BYTES_PER_IDP: '0',
+    RATE_LIMIT_SEARCHES_PER_IDP: '0',
     SCIM_MAX_IN_FLIGHT_PER_IDP: '0',
     ...store,
     ...(kafka ? { KAFKA_BROKERS: kafka.brokers, KAFKA_TOPIC: kafka.topic } : {}),
