@@ -57,6 +57,7 @@ export class ScimAuthenticator implements OnModuleDestroy {
       providerId: provider.providerId,
       tokenId,
       schema: UserSchema.withCustomAttributes(provider.customAttributes),
+      rebaselineMatchingPosts: provider.rebaselineMatchingPosts ?? false,
       requestId: String(request.id),
       clientAddress: request.ip,
       method: request.method,

@@ -6,6 +6,11 @@ export interface ScimRequestContext {
   readonly tokenId: string;
   /** The User schema as this IdP sees it (its custom attributes included). */
   readonly schema: UserSchema;
+  /**
+   * The IdP's setting (off by default): a POST whose userName and externalId match an existing user
+   * re-baselines that user (UserReprovisioned) instead of answering 409.
+   */
+  readonly rebaselineMatchingPosts: boolean;
   readonly requestId: string;
   readonly clientAddress: string;
   readonly method: string;

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { DEFAULT_SCIM_LIMITS, INDEXED_STRING_LENGTH_CEILING } from '@app/scim/limits/scim-limits';
 import { ConfigError, loadConfig } from './app-config';
+import { digestToken } from '@app/identity/identity-provider/token-digest';
 
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
 const TOKEN = 'a-random-secret-of-32-characters';
+const ADMIN_TOKEN = 'an-admin-secret-of-32-characters';
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -34,6 +36,7 @@ describe('loadConfig', () => {
       http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, trustProxy: false },
       rateLimits: { perTokenPerSecond: 100, perProviderPerSecond: 200, bodyBytesPerProviderPerSecond: 1_048_576, burstSeconds: 2, maxInFlightPerProvider: 16, searchesPerProviderPerSecond: 10, refusalDelayMs: 1000 },
       database: { timeoutMs: 5000, poolSize: 10 },
+      admin: { tokenDigest: undefined, port: undefined, host: undefined },
     });
   });
 
@@ -86,6 +89,9 @@ describe('loadConfig', () => {
         RATE_LIMIT_REFUSAL_DELAY_MS: '250',
         DATABASE_TIMEOUT_MS: '1500',
         DATABASE_POOL_SIZE: '3',
+        ADMIN_TOKEN: ADMIN_TOKEN,
+        ADMIN_PORT: '9443',
+        ADMIN_HOST: '10.0.0.5',
       }),
     ).toEqual({
       port: 8080,
@@ -115,7 +121,15 @@ describe('loadConfig', () => {
       http: { requestTimeoutMs: 2000, headersTimeoutMs: 1500, keepAliveTimeoutMs: 3000, maxConnections: 50, trustProxy: '10.0.0.0/8,127.0.0.1' },
       rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 30, bodyBytesPerProviderPerSecond: 65_536, burstSeconds: 5, maxInFlightPerProvider: 4, searchesPerProviderPerSecond: 0, refusalDelayMs: 250 },
       database: { timeoutMs: 1500, poolSize: 3 },
+      admin: { tokenDigest: digestToken(ADMIN_TOKEN), port: 9443, host: '10.0.0.5' },
     });
+  });
+
+  it('keeps only the admin token\'s digest and names bad admin settings', () => {
+    expect(JSON.stringify(loadConfig({ ADMIN_TOKEN }))).not.toContain(ADMIN_TOKEN);
+    expect(problemsOf({ ADMIN_TOKEN: 'short' })).toEqual(['ADMIN_TOKEN must be at least 20 characters without spaces (use a random secret)']);
+    expect(problemsOf({ ADMIN_HOST: '0.0.0.0' })).toEqual(['ADMIN_HOST needs ADMIN_PORT']);
+    expect(problemsOf({ ADMIN_PORT: 'x' })).toEqual(['ADMIN_PORT must be an integer from 0 to 65535, got "x"']);
   });
 
   it('keeps indexed values under the btree row limit and names bad proxy settings', () => {

@@ -1,3 +1,4 @@
+import { digestToken } from '@app/identity/identity-provider/token-digest';
 import { isValidProviderId } from '@app/identity/identity-provider/provider-id';
 import { LIMIT_VARIABLES } from '@app/scim/limits/limit-detail';
 import { DEFAULT_SCIM_LIMITS, INDEXED_STRING_LENGTH_CEILING, ScimLimits } from '@app/scim/limits/scim-limits';
@@ -56,6 +57,16 @@ export interface DatabaseConfig {
   readonly poolSize: number;
 }
 
+/** The administrator plane (/admin/v1): its bootstrap credential and, optionally, a listener of its own. */
+export interface AdminConfig {
+  /** ADMIN_TOKEN: the first administrator's secret; only its SHA-256 digest is kept. */
+  readonly tokenDigest?: string;
+  /** ADMIN_PORT: serve /admin/v1 on this port only (not on PORT); absent: on PORT beside SCIM. */
+  readonly port?: number;
+  /** ADMIN_HOST: the admin listener's address when ADMIN_PORT is set (default: HOST). */
+  readonly host?: string;
+}
+
 /** Everything the service reads from its environment, validated once at start. */
 export interface AppConfig {
   readonly port: number;
@@ -79,6 +90,7 @@ export interface AppConfig {
   readonly http: HttpConfig;
   readonly rateLimits: RateLimitConfig;
   readonly database: DatabaseConfig;
+  readonly admin: AdminConfig;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     timeoutMs: int('DATABASE_TIMEOUT_MS', 5000, 100, 600_000),
     poolSize: int('DATABASE_POOL_SIZE', 10, 1, 1000),
   };
+  const admin = loadAdmin(env, problems, int);
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
   return {
@@ -162,7 +175,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     http,
     rateLimits,
     database,
+    admin,
   };
+}
+
+function loadAdmin(
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+  int: (name: string, fallback: number, min: number, max: number) => number,
+): AdminConfig {
+  const token = env.ADMIN_TOKEN || undefined;
+  if (token !== undefined && (token.length < 20 || /\s/.test(token))) {
+    problems.push('ADMIN_TOKEN must be at least 20 characters without spaces (use a random secret)');
+  }
+  const port = env.ADMIN_PORT ? int('ADMIN_PORT', 0, 0, 65535) : undefined;
+  const host = env.ADMIN_HOST || undefined;
+  if (host && !port) problems.push('ADMIN_HOST needs ADMIN_PORT');
+  return { tokenDigest: token && digestToken(token), port, host };
 }
 
 function loadLimits(

@@ -1,11 +1,14 @@
 import { StreamIds } from '@app/identity/shared/stream-ids';
+import type { CustomAttribute } from '@app/scim/schema/custom-attribute';
 import type { SqlDatabase } from '@app/platform/database/sql-database';
 
 export interface ProviderRecord {
   readonly providerId: string;
   readonly displayName: string;
   readonly scimEnabled: boolean;
-  readonly customAttributes: readonly string[];
+  readonly customAttributes: readonly (string | CustomAttribute)[];
+  /** Re-baseline an existing user on a POST with its userName and externalId (see ScimRequestContext). */
+  readonly rebaselineMatchingPosts?: boolean;
   /** Its stream has an event that failed to project: a later revoke or disable may be missing here. */
   readonly quarantined: boolean;
   /** Its tokens that are not revoked: SHA-256 digest (hex) → token id. */

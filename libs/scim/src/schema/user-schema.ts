@@ -1,5 +1,6 @@
 import { AttributeDefinition, SchemaDefinition, attribute, findAttribute } from './attribute-definition';
 import { CORE_USER_SCHEMA, CORE_USER_SCHEMA_ID } from './core-user.schema';
+import type { CustomAttribute } from './custom-attribute';
 import { ENTERPRISE_USER_SCHEMA } from './enterprise-user.schema';
 
 /** An attribute located in a schema; `schemaId` is the core schema or the extension URN that keys it in a resource. */
@@ -37,10 +38,11 @@ export class UserSchema {
     this.extensions = [ENTERPRISE_USER_SCHEMA, ...customExtensions];
   }
 
-  static withCustomAttributes(fullNames: readonly string[] = []): UserSchema {
+  /** A bare name string is a `string` attribute. */
+  static withCustomAttributes(registered: readonly (string | CustomAttribute)[] = []): UserSchema {
     const bySchema = new Map<string, AttributeDefinition[]>();
-    for (const fullName of fullNames) {
-      const { schemaId, attributeName } = parseCustomAttributeName(fullName);
+    for (const custom of registered) {
+      const { schemaId, attributeName } = parseCustomAttributeName(typeof custom === 'string' ? custom : custom.name);
       const key = [...bySchema.keys()].find((k) => k.toLowerCase() === schemaId.toLowerCase()) ?? schemaId;
       const attributes = bySchema.get(key) ?? [];
       if (!findAttribute(attributes, attributeName)) attributes.push(attribute(attributeName, 'string'));
