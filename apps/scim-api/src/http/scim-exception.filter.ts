@@ -18,7 +18,14 @@ const DOMAIN_ERRORS: Record<DomainErrorCode, (message: string) => ScimError> = {
   PROVIDER_NOT_FOUND: ScimError.notFound,
   PROVIDER_ALREADY_REGISTERED: ScimError.uniqueness,
   PROVIDER_ID_INVALID: ScimError.invalidValue,
+  PROVIDER_RETIRED: ScimError.uniqueness,
   TOKEN_NOT_FOUND: ScimError.notFound,
+  TOKEN_REVOKED: ScimError.uniqueness,
+  TOKEN_SCOPES_INVALID: ScimError.invalidValue,
+  DURATION_INVALID: ScimError.invalidValue,
+  CUSTOM_ATTRIBUTE_INVALID: ScimError.invalidValue,
+  CUSTOM_ATTRIBUTE_NOT_FOUND: ScimError.notFound,
+  ADMIN_TOKEN_NOT_FOUND: ScimError.notFound,
 };
 
 /** The one mapping from anything thrown to an RFC 7644 §3.12 error; unknown errors become a logged 500. */

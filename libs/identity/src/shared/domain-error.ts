@@ -7,7 +7,14 @@ export type DomainErrorCode =
   | 'PROVIDER_NOT_FOUND'
   | 'PROVIDER_ALREADY_REGISTERED'
   | 'PROVIDER_ID_INVALID'
-  | 'TOKEN_NOT_FOUND';
+  | 'PROVIDER_RETIRED'
+  | 'TOKEN_NOT_FOUND'
+  | 'TOKEN_REVOKED'
+  | 'TOKEN_SCOPES_INVALID'
+  | 'DURATION_INVALID'
+  | 'CUSTOM_ATTRIBUTE_INVALID'
+  | 'CUSTOM_ATTRIBUTE_NOT_FOUND'
+  | 'ADMIN_TOKEN_NOT_FOUND';
 
 /** A rule of the domain was broken; the code says which, and the HTTP layer picks the status. */
 export class DomainError extends Error {
