@@ -1,22 +1,26 @@
 import type { RecordedEvent } from '@app/event-store/event-store.port';
+import { ADMINISTRATOR_EVENT_TYPES } from '@app/identity/administrator/administrator.events';
 import { IDENTITY_PROVIDER_EVENT_TYPES } from '@app/identity/identity-provider/identity-provider.events';
 import { USER_EVENT_TYPES } from '@app/identity/user/user.events';
 import type { SqlExecutor } from '@app/platform/database/sql-database';
+import { forgetAdministrators, projectAdministratorEvent } from './administrator.projection';
 import { forgetIdentityProvider, projectIdentityProviderEvent } from './identity-provider.projection';
 import { forgetUser, projectUserEvent } from './scim-user.projection';
 
 const userTypes = new Set<string>(USER_EVENT_TYPES);
 const providerTypes = new Set<string>(IDENTITY_PROVIDER_EVENT_TYPES);
+const administratorTypes = new Set<string>(ADMINISTRATOR_EVENT_TYPES);
 
 /** Whether the event builds read-model rows (reservation events, for one, do not). */
 export function isProjected(event: RecordedEvent): boolean {
-  return userTypes.has(event.type) || providerTypes.has(event.type);
+  return userTypes.has(event.type) || providerTypes.has(event.type) || administratorTypes.has(event.type);
 }
 
 /** Applies one event to the read model; does nothing for events it does not project. */
 export async function projectEvent(tx: SqlExecutor, event: RecordedEvent): Promise<void> {
   if (userTypes.has(event.type)) await projectUserEvent(tx, event);
   else if (providerTypes.has(event.type)) await projectIdentityProviderEvent(tx, event);
+  else if (administratorTypes.has(event.type)) await projectAdministratorEvent(tx, event);
 }
 
 /** Removes what the stream of `first` built, so its events can be applied again from the start. */
@@ -24,4 +28,5 @@ export async function forgetStream(tx: SqlExecutor, first: RecordedEvent): Promi
   const { providerId, userId } = first.data as { providerId: string; userId?: string };
   if (userTypes.has(first.type)) await forgetUser(tx, providerId, userId ?? '');
   else if (providerTypes.has(first.type)) await forgetIdentityProvider(tx, providerId);
+  else if (administratorTypes.has(first.type)) await forgetAdministrators(tx);
 }
