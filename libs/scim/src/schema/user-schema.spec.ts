@@ -1,6 +1,7 @@
-import { CORE_USER_SCHEMA_ID } from './core-user.schema';
-import { ENTERPRISE_USER_SCHEMA_ID } from './enterprise-user.schema';
-import { UserSchema, parseCustomAttributeName } from './user-schema';
+import fc from 'fast-check';
+import { CORE_USER_SCHEMA, CORE_USER_SCHEMA_ID } from './core-user.schema';
+import { ENTERPRISE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA_ID } from './enterprise-user.schema';
+import { UserSchema, isPlainAttributeName, parseCustomAttributeName } from './user-schema';
 
 const CORE = CORE_USER_SCHEMA_ID;
 const ENTERPRISE = ENTERPRISE_USER_SCHEMA_ID;
@@ -29,8 +30,11 @@ describe('parseCustomAttributeName', () => {
   });
 
   it.each([
-    ['a bare name', 'JobCode'],
     ['an empty string', ''],
+    ['a plain name with a space', 'Job Code'],
+    ['a plain name with a dot', 'Job.Code'],
+    ['a plain name starting with a digit', '2JobCode'],
+    ['a plain name starting with _', '_JobCode'],
     ['a URN with no attribute', `${CUSTOM}:`],
     ['a URN alone', 'urn:x'],
     ['an attribute with a dot', `${CUSTOM}:Job.Code`],
@@ -45,6 +49,73 @@ describe('parseCustomAttributeName', () => {
   // spelled with a colon under a standard URN slips through as a made-up "extension".
   it.each([`${CORE}:name:givenName`, `${ENTERPRISE}:manager:value`])('refuses %s, under a standard schema URN', (fullName) => {
     expect(() => parseCustomAttributeName(fullName)).toThrow('belongs to a standard schema');
+  });
+});
+
+describe("parseCustomAttributeName with a plain name (the customer guide's customappsso list)", () => {
+  it.each(['JobCode', 'CompanyID', 'RegionName', ' DepartmentID ', 'cost_center-2', 'a$b', 'X'])('accepts %j, with no schema', (name) => {
+    expect(parseCustomAttributeName(name)).toEqual({ schemaId: undefined, attributeName: name.trim() });
+  });
+
+  it.each([
+    ...CORE_USER_SCHEMA.attributes.filter((a) => !['id', 'externalId'].includes(a.name)).map((a) => [a.name, `is the User attribute "${a.name}"`]),
+    ['id', 'is reserved by SCIM'],
+    ['externalId', 'is reserved by SCIM'],
+    ...ENTERPRISE_USER_SCHEMA.attributes.map((a) => [a.name, `is the EnterpriseUser attribute "${a.name}"`]),
+    ['TITLE', 'is the User attribute "title"'],
+    ['username', 'is the User attribute "userName"'],
+    ['Manager', 'is the EnterpriseUser attribute "manager"'],
+    ['EMPLOYEENUMBER', 'is the EnterpriseUser attribute "employeeNumber"'],
+    ['schemas', 'is reserved by SCIM'],
+    ['Meta', 'is reserved by SCIM'],
+  ])('refuses %s, a name the top level already has', (name, message) => {
+    expect(() => parseCustomAttributeName(name)).toThrow(message);
+  });
+
+  const nameStart = fc.constantFrom(...'abcxyzJKQ');
+  const nameRest = fc.string({ unit: fc.constantFrom(...'abcXYZ019_$-'), maxLength: 12 });
+  const standard = new Set([...CORE_USER_SCHEMA.attributes, ...ENTERPRISE_USER_SCHEMA.attributes].map((a) => a.name.toLowerCase()));
+  const plainName = fc
+    .tuple(nameStart, nameRest)
+    .map(([a, b]) => a + b)
+    .filter((n) => !standard.has(n.toLowerCase()) && !['schemas', 'meta', 'id', 'externalid'].includes(n.toLowerCase()));
+
+  it('round-trips every plain name and its full form with any extension URN', () => {
+    fc.assert(
+      fc.property(plainName, fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,8}$/).filter((e) => e.toLowerCase() !== 'enterprise'), (name, extension) => {
+        expect(parseCustomAttributeName(name)).toEqual({ schemaId: undefined, attributeName: name });
+        const schemaId = `urn:ietf:params:scim:schemas:extension:${extension}:2.0:User`;
+        expect(parseCustomAttributeName(`${schemaId}:${name}`)).toEqual({ schemaId, attributeName: name });
+        expect(isPlainAttributeName(name)).toBe(true);
+      }),
+    );
+  });
+
+  it('refuses, with an Error and never anything else, every name outside both forms', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (name) => {
+        let parsed;
+        try {
+          parsed = parseCustomAttributeName(name);
+        } catch (error) {
+          expect(error).toBeInstanceOf(Error);
+          return;
+        }
+        const rebuilt = parsed.schemaId === undefined ? parsed.attributeName : `${parsed.schemaId}:${parsed.attributeName}`;
+        expect(rebuilt).toBe(name.trim());
+        expect(isPlainAttributeName(parsed.attributeName)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses every standard name in any case', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...standard), fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }), (name, upper) => {
+        const cased = [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('');
+        expect(() => parseCustomAttributeName(cased)).toThrow('a custom attribute needs a name of its own');
+      }),
+    );
   });
 });
 
@@ -82,8 +153,37 @@ describe('UserSchema.withCustomAttributes', () => {
     });
   });
 
+  it('puts plain names in the core User schema (they are top-level attributes) and full names in their extension, each with its type', () => {
+    const typed = UserSchema.withCustomAttributes([
+      'JobCode',
+      { name: 'Badge', type: 'integer' },
+      { name: 'jobcode', type: 'boolean' },
+      { name: `${CUSTOM}:JobCode`, type: 'dateTime' },
+      { name: `${CUSTOM}:Rate`, type: 'decimal' },
+    ]);
+    expect(typed.core.id).toBe(CORE);
+    expect(typed.core.attributes.slice(0, -2)).toEqual(CORE_USER_SCHEMA.attributes);
+    expect(typed.core.attributes.slice(-2).map((a) => [a.name, a.type, a.multiValued, a.mutability])).toEqual([
+      ['JobCode', 'string', false, 'readWrite'],
+      ['Badge', 'integer', false, 'readWrite'],
+    ]);
+    expect(typed.core.attributes.at(-1)?.description).toContain('registered for this identity provider (integer), carried at the top level');
+    expect(typed.extension(CUSTOM)?.attributes.map((a) => [a.name, a.type])).toEqual([
+      ['JobCode', 'dateTime'],
+      ['Rate', 'decimal'],
+    ]);
+    expect(typed.resolve(undefined, 'JOBCODE')).toMatchObject({ schemaId: CORE, definition: { name: 'JobCode' } });
+    expect(typed.resolve(CUSTOM, 'JOBCODE')).toMatchObject({ schemaId: CUSTOM, definition: { type: 'dateTime' } });
+    // The shared core schema itself is never changed by one IdP's registrations.
+    expect(UserSchema.withCustomAttributes().core).toBe(CORE_USER_SCHEMA);
+  });
+
+  it.each(['title', 'department', 'schemas'])('refuses the plain name %s', (name) => {
+    expect(() => UserSchema.withCustomAttributes([name])).toThrow(`"${name}"`);
+  });
+
   it('refuses a malformed name', () => {
-    expect(() => UserSchema.withCustomAttributes(['JobCode'])).toThrow('is not a custom attribute name');
+    expect(() => UserSchema.withCustomAttributes(['Job Code'])).toThrow('is not a custom attribute name');
   });
 });
 
@@ -106,7 +206,8 @@ describe('UserSchema.resolve (RFC 7643 §2.1: names are case-insensitive)', () =
     [undefined, 'phonenumbers', { schemaId: CORE, name: 'phoneNumbers' }],
     // Entra sends `manager` unqualified in PATCH (entra-id.md §2.7): core first, then the extensions.
     [undefined, 'manager', { schemaId: ENTERPRISE, name: 'manager' }],
-    [undefined, 'jobcode', { schemaId: CUSTOM, name: 'JobCode' }],
+    // A custom extension's attribute needs its URN: sent unqualified it would be read back elsewhere.
+    [undefined, 'jobcode', undefined],
     [CORE, 'userName', { schemaId: CORE, name: 'userName' }],
     [ENTERPRISE.toUpperCase(), 'DEPARTMENT', { schemaId: ENTERPRISE, name: 'department' }],
     [CUSTOM, 'JobCode', { schemaId: CUSTOM, name: 'JobCode' }],
