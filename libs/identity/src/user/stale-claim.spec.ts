@@ -1,7 +1,7 @@
 import { CLAIM_IN_FLIGHT_MS, claimStillBinds, ClaimHolder } from './stale-claim';
 import { UserState } from './user.state';
 
-const present = (attributes: Record<string, unknown>): UserState => ({ status: 'present', providerId: 'p', userId: 'u1', attributes: { userName: 'x', ...attributes } });
+const present = (attributes: Record<string, unknown>): UserState => ({ status: 'present', providerId: 'p', userId: 'u1', attributes: { userName: 'x', ...attributes }, awaitingReprovision: false });
 const holder = (state: UserState, wroteSinceClaim = false, claimAgeMs = 0): ClaimHolder => ({ state, wroteSinceClaim, claimAgeMs });
 const ada = { kind: 'userName', value: 'ada@contoso.com' } as const;
 

@@ -62,7 +62,7 @@ const patched = (...changes: AttributeChange[]): UserEvent => ({ type: 'Attribut
 const deactivated: UserEvent = { type: 'UserDeactivated', data: ref };
 const reactivated: UserEvent = { type: 'UserReactivated', data: ref };
 const deleted: UserEvent = { type: 'UserDeleted', data: ref };
-const present = (attributes: UserAttributes): UserState => ({ status: 'present', ...ref, attributes });
+const present = (attributes: UserAttributes): UserState => ({ status: 'present', ...ref, attributes, awaitingReprovision: false });
 const isScimInvalidValue = (error: unknown) => error instanceof ScimError && error.status === 400 && error.scimType === 'invalidValue';
 
 describe('provision', () => {

@@ -1,11 +1,10 @@
 import { applyPatch } from '@app/scim/patch/apply-patch';
 import type { UserAttributes } from '@app/scim/resource/user-attributes';
 import { DomainError } from '../shared/domain-error';
+import { PresentUser, requirePresent, requireVisible, userRef as ref } from './present-user';
 import { PatchUser, ProvisionUser, ReplaceUser } from './user.commands';
 import { UserEvent } from './user.events';
 import { replacedAttributes, UserState } from './user.state';
-
-type PresentUser = Extract<UserState, { status: 'present' }>;
 
 export function decideProvision(state: UserState, command: ProvisionUser): UserEvent[] {
   if (state.status !== 'absent') throw new DomainError('USER_ALREADY_EXISTS', `User ${command.userId} already exists`);
@@ -14,9 +13,9 @@ export function decideProvision(state: UserState, command: ProvisionUser): UserE
   return [{ type: 'UserProvisioned', data: { providerId, userId, attributes } }];
 }
 
-/** PUT replaces every attribute; `active` is kept when not sent, and its flips are their own events. */
+/** PUT replaces every attribute (not of a user awaiting re-provisioning: hidden from its IdP); `active` is kept when not sent, and its flips are their own events. */
 export function decideReplace(state: UserState, command: ReplaceUser): UserEvent[] {
-  const user = requirePresent(state);
+  const user = requireVisible(state);
   requireUserName(command.attributes);
   const activity = command.attributes.active === undefined ? [] : activityEvents(user, command.attributes.active);
   const { active: _flipped, ...withoutActive } = command.attributes;
@@ -26,9 +25,9 @@ export function decideReplace(state: UserState, command: ReplaceUser): UserEvent
   return [...replaced, ...activity];
 }
 
-/** Applies a SCIM PATCH; returns no events when nothing changes (Entra re-sends unchanged values). */
+/** Applies a SCIM PATCH (not to a user awaiting re-provisioning); no events when nothing changes (Entra re-sends unchanged values). */
 export function decidePatch(state: UserState, command: PatchUser): { events: UserEvent[]; dropped: readonly string[] } {
-  const user = requirePresent(state);
+  const user = requireVisible(state);
   const result = applyPatch(command.schema, user.attributes, command.operations, command.limits);
   requireUserName(result.attributes);
   const activity = activityEvents(user, result.attributes.active);
@@ -40,6 +39,7 @@ export function decidePatch(state: UserState, command: PatchUser): { events: Use
   return { events: flagRemoved ? [...activity, ...patched] : [...patched, ...activity], dropped: result.dropped };
 }
 
+/** Also deletes a user awaiting re-provisioning: the IdP asked for it, and a deleted user leaves nothing to re-baseline. */
 export function decideDelete(state: UserState): UserEvent[] {
   const user = requirePresent(state);
   return [{ type: 'UserDeleted', data: ref(user) }];
@@ -53,23 +53,14 @@ function activityEvents(user: PresentUser, active: unknown): UserEvent[] {
   return [];
 }
 
-function requirePresent(state: UserState): PresentUser {
-  if (state.status !== 'present') throw new DomainError('USER_NOT_FOUND', 'User not found');
-  return state;
-}
-
-function requireUserName(attributes: UserAttributes): void {
+export function requireUserName(attributes: UserAttributes): void {
   const userName = attributes.userName;
   if (typeof userName !== 'string' || userName.trim() === '') {
     throw new DomainError('USER_NAME_REQUIRED', 'userName is required and must be a non-empty string');
   }
 }
 
-function ref(user: PresentUser) {
-  return { providerId: user.providerId, userId: user.userId };
-}
-
-function isDeepEqual(a: unknown, b: unknown): boolean {
+export function isDeepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 

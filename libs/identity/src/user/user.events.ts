@@ -15,6 +15,12 @@ export type UserReplaced = DomainEvent<'UserReplaced', UserRef & { readonly attr
 export type UserDeactivated = DomainEvent<'UserDeactivated', UserRef>;
 export type UserReactivated = DomainEvent<'UserReactivated', UserRef>;
 export type UserDeleted = DomainEvent<'UserDeleted', UserRef>;
+/** An administrator removed values the IdP never clears (Entra omits them instead): the resolved change set, as AttributesPatched. */
+export type AttributesCleared = DomainEvent<'AttributesCleared', UserRef & { readonly changes: readonly AttributeChange[] }>;
+/** An administrator asked the IdP to provision the user afresh: hidden from the IdP until its next POST for it. */
+export type ReprovisionRequested = DomainEvent<'ReprovisionRequested', UserRef>;
+/** A POST re-baselined an existing user: exactly the POSTed attributes, omitted ones cleared, `active` as sent or true. */
+export type UserReprovisioned = DomainEvent<'UserReprovisioned', UserRef & { readonly attributes: UserAttributes }>;
 
 export type UserEvent =
   | UserProvisioned
@@ -22,16 +28,25 @@ export type UserEvent =
   | UserReplaced
   | UserDeactivated
   | UserReactivated
-  | UserDeleted;
+  | UserDeleted
+  | AttributesCleared
+  | ReprovisionRequested
+  | UserReprovisioned;
 
-export const USER_EVENT_TYPES: readonly UserEvent['type'][] = [
-  'UserProvisioned',
-  'AttributesPatched',
-  'UserReplaced',
-  'UserDeactivated',
-  'UserReactivated',
-  'UserDeleted',
-];
+/** Every user event type once; the compiler checks the list is complete. */
+const EVERY_TYPE: Record<UserEvent['type'], true> = {
+  UserProvisioned: true,
+  AttributesPatched: true,
+  UserReplaced: true,
+  UserDeactivated: true,
+  UserReactivated: true,
+  UserDeleted: true,
+  AttributesCleared: true,
+  ReprovisionRequested: true,
+  UserReprovisioned: true,
+};
+
+export const USER_EVENT_TYPES = Object.keys(EVERY_TYPE) as readonly UserEvent['type'][];
 
 const USER_TYPES: ReadonlySet<string> = new Set(USER_EVENT_TYPES);
 

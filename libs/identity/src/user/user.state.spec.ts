@@ -5,7 +5,8 @@ import { evolveUser, foldUser, initialUserState, replacedAttributes } from './us
 const ref = { providerId: 'entra-contoso', userId: 'u-1' };
 const attributes: UserAttributes = { userName: 'ada@contoso.com', active: true, displayName: 'Ada' };
 const provisioned: UserEvent = { type: 'UserProvisioned', data: { ...ref, attributes } };
-const present = (attrs: UserAttributes) => ({ status: 'present', ...ref, attributes: attrs });
+const requested: UserEvent = { type: 'ReprovisionRequested', data: ref };
+const present = (attrs: UserAttributes) => ({ status: 'present', ...ref, attributes: attrs, awaitingReprovision: false });
 
 describe('evolveUser / foldUser', () => {
   it('starts absent', () => {
@@ -37,6 +38,18 @@ describe('evolveUser / foldUser', () => {
       present({ userName: 'ada@contoso.com', title: 'Analyst', active: true }),
     ],
     ['deleted', [provisioned, { type: 'UserDeleted', data: ref }], { status: 'deleted' }],
+    [
+      'cleared by an administrator',
+      [provisioned, { type: 'AttributesCleared', data: { ...ref, changes: [{ attribute: 'displayName', oldValue: 'Ada' }] } }],
+      present({ userName: 'ada@contoso.com', active: true }),
+    ],
+    ['asked to re-provision', [provisioned, requested], { ...present(attributes), awaitingReprovision: true }],
+    [
+      're-provisioned (exactly the POSTed attributes, no longer awaiting)',
+      [provisioned, requested, { type: 'UserReprovisioned', data: { ...ref, attributes: { userName: 'ada@contoso.com', active: true } } }],
+      present({ userName: 'ada@contoso.com', active: true }),
+    ],
+    ['deleted while awaiting re-provisioning', [provisioned, requested, { type: 'UserDeleted', data: ref }], { status: 'deleted' }],
   ])('folds a user that was %s', (_case, events, expected) => {
     expect(foldUser(events)).toEqual(expected);
   });
@@ -51,6 +64,9 @@ describe('evolveUser / foldUser', () => {
       { type: 'UserReplaced', data: { ...ref, attributes } },
       { type: 'UserDeactivated', data: ref },
       { type: 'UserReactivated', data: ref },
+      { type: 'AttributesCleared', data: { ...ref, changes: [{ attribute: 'title', oldValue: 'x' }] } },
+      requested,
+      { type: 'UserReprovisioned', data: { ...ref, attributes } },
     ] as UserEvent[]) {
       expect(evolveUser(state, event)).toBe(state);
     }

@@ -4,7 +4,14 @@ import { UserEvent } from './user.events';
 
 export type UserState =
   | { readonly status: 'absent' }
-  | { readonly status: 'present'; readonly providerId: string; readonly userId: string; readonly attributes: UserAttributes }
+  | {
+      readonly status: 'present';
+      readonly providerId: string;
+      readonly userId: string;
+      readonly attributes: UserAttributes;
+      /** An administrator asked for re-provisioning: the IdP does not see the user until its next POST for it. */
+      readonly awaitingReprovision: boolean;
+    }
   | { readonly status: 'deleted' };
 
 export const initialUserState: UserState = { status: 'absent' };
@@ -14,13 +21,14 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
   const { providerId, userId } = event.data;
   switch (event.type) {
     case 'UserProvisioned':
-      return { status: 'present', providerId, userId, attributes: event.data.attributes };
+      return { status: 'present', providerId, userId, attributes: event.data.attributes, awaitingReprovision: false };
     case 'UserDeleted':
       return { status: 'deleted' };
   }
   if (state.status !== 'present') return state;
   switch (event.type) {
     case 'AttributesPatched':
+    case 'AttributesCleared':
       return { ...state, attributes: applyChanges(state.attributes, event.data.changes) };
     case 'UserReplaced':
       return { ...state, attributes: replacedAttributes(state.attributes, event.data.attributes) };
@@ -28,6 +36,10 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { ...state, attributes: { ...state.attributes, active: false } };
     case 'UserReactivated':
       return { ...state, attributes: { ...state.attributes, active: true } };
+    case 'ReprovisionRequested':
+      return { ...state, awaitingReprovision: true };
+    case 'UserReprovisioned':
+      return { ...state, attributes: event.data.attributes, awaitingReprovision: false };
   }
 }
 
