@@ -3,7 +3,10 @@ import { UserEvent } from '@app/identity/user/user.events';
 import { evolveUser, UserState } from '@app/identity/user/user.state';
 import type { SqlExecutor } from '@app/platform/database/sql-database';
 
-/** Keeps one scim_users row per live user; a row's version is the revision of the last event applied. */
+/**
+ * Keeps one scim_users row per live user; a row's version is the revision of the last event applied.
+ * A user awaiting re-provisioning keeps its row, flagged (SCIM reads skip it, the admin's find does not).
+ */
 export async function projectUserEvent(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
   const event = { type: recorded.type, data: recorded.data } as UserEvent;
   const { providerId, userId } = event.data;
@@ -17,21 +20,21 @@ export async function projectUserEvent(tx: SqlExecutor, recorded: RecordedEvent)
     );
     return;
   }
-  const [row] = await tx.query<{ attributes: Record<string, unknown>; version: number }>(
-    'SELECT attributes, version FROM scim_users WHERE provider_id = $1 AND user_id = $2 FOR UPDATE',
+  const [row] = await tx.query<{ attributes: Record<string, unknown>; version: number; awaiting_reprovision: boolean }>(
+    'SELECT attributes, version, awaiting_reprovision FROM scim_users WHERE provider_id = $1 AND user_id = $2 FOR UPDATE',
     [providerId, userId],
   );
   if (!row || Number(row.version) >= recorded.revision) return;
-  const before: UserState = { status: 'present', providerId, userId, attributes: row.attributes };
+  const before: UserState = { status: 'present', providerId, userId, attributes: row.attributes, awaitingReprovision: row.awaiting_reprovision };
   const after = evolveUser(before, event);
   if (after.status !== 'present') {
     await tx.query('DELETE FROM scim_users WHERE provider_id = $1 AND user_id = $2', [providerId, userId]);
     return;
   }
   await tx.query(
-    `UPDATE scim_users SET user_name = $3, external_id = $4, attributes = $5, version = $6, last_modified_at = $7
+    `UPDATE scim_users SET user_name = $3, external_id = $4, attributes = $5, version = $6, last_modified_at = $7, awaiting_reprovision = $8
      WHERE provider_id = $1 AND user_id = $2`,
-    [providerId, userId, after.attributes.userName, after.attributes.externalId ?? null, JSON.stringify(after.attributes), recorded.revision, at],
+    [providerId, userId, after.attributes.userName, after.attributes.externalId ?? null, JSON.stringify(after.attributes), recorded.revision, at, after.awaitingReprovision],
   );
 }
 

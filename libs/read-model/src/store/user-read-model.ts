@@ -1,5 +1,6 @@
 import type { SqlDatabase } from '@app/platform/database/sql-database';
 import type { UserAttributes } from '@app/scim/resource/user-attributes';
+import { emailValueCondition } from '../query/email-index-sql';
 
 export interface UserRow {
   readonly userId: string;
@@ -8,6 +9,14 @@ export interface UserRow {
   readonly createdAt: Date;
   readonly lastModifiedAt: Date;
 }
+
+/** A user as an administrator finds it: also one its IdP no longer sees (awaiting re-provisioning). */
+export interface AdministeredRow extends UserRow {
+  readonly awaitingReprovision: boolean;
+}
+
+/** What an administrator looks a user up by: its userName or any of its emails (case-insensitively), or its externalId (exactly). */
+export type UserLookup = 'userName' | 'email' | 'externalId';
 
 export interface UserPage {
   readonly totalResults: number;
@@ -29,26 +38,33 @@ interface Row {
   version: number;
   created_at: Date;
   last_modified_at: Date;
+  awaiting_reprovision?: boolean;
   total?: number;
 }
 
 const COLUMNS = 'u.user_id, u.attributes, u.version, u.created_at, u.last_modified_at';
+/** The rows an IdP's SCIM reads see: its own users, less those awaiting re-provisioning (its next POST brings them back). */
+const SEEN_BY_IDP = 'u.provider_id = $1 AND NOT u.awaiting_reprovision';
+
+/** $2 of each lookup; the conditions match the read model's indexes (read-model-001 and -004). */
+const LOOKUPS: Record<UserLookup, string> = {
+  userName: "lower(u.attributes->>'userName') = lower($2)",
+  email: emailValueCondition('$2'),
+  externalId: "u.attributes->>'externalId' = $2",
+};
 
 /** Reads live users of one IdP; every query is scoped by provider id first. */
 export class UserReadModel {
   constructor(private readonly db: SqlDatabase) {}
 
   async findById(providerId: string, userId: string): Promise<UserRow | undefined> {
-    const [row] = await this.db.query<Row>(`SELECT ${COLUMNS} FROM scim_users u WHERE u.provider_id = $1 AND u.user_id = $2`, [
-      providerId,
-      userId,
-    ]);
+    const [row] = await this.db.query<Row>(`SELECT ${COLUMNS} FROM scim_users u WHERE ${SEEN_BY_IDP} AND u.user_id = $2`, [providerId, userId]);
     return row && toUserRow(row);
   }
 
   async list(providerId: string, query: UserQuery): Promise<UserPage> {
     // The filter's placeholders start at $2; $1 is the provider.
-    const where = query.where ? `u.provider_id = $1 AND (${query.where.sql})` : 'u.provider_id = $1';
+    const where = query.where ? `${SEEN_BY_IDP} AND (${query.where.sql})` : SEEN_BY_IDP;
     const params = [providerId, ...(query.where?.params ?? [])];
     const [{ total }] = await this.db.query<{ total: number }>(`SELECT count(*)::int AS total FROM scim_users u WHERE ${where}`, params);
     if (query.count === 0 || query.startIndex > Number(total)) return { totalResults: Number(total), rows: [] };
@@ -58,6 +74,15 @@ export class UserReadModel {
       [...params, query.count, query.startIndex - 1],
     );
     return { totalResults: Number(total), rows: rows.map(toUserRow) };
+  }
+
+  /** An administrator's lookup: every user of the IdP with that value, awaiting re-provisioning or not, oldest first. */
+  async findFor(providerId: string, by: UserLookup, value: string): Promise<AdministeredRow[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT ${COLUMNS}, u.awaiting_reprovision FROM scim_users u WHERE u.provider_id = $1 AND ${LOOKUPS[by]} ORDER BY u.created_at, u.user_id`,
+      [providerId, value],
+    );
+    return rows.map((row) => ({ ...toUserRow(row), awaitingReprovision: row.awaiting_reprovision === true }));
   }
 }
 
