@@ -125,3 +125,46 @@ describe('Entra re-sends (entra-id.md §3.3: values read back unchanged mean no 
     expect(applyPatch(schema, user, operations).changes).toEqual([]);
   });
 });
+
+describe('Entra custom attributes typed with a plain name (entra-id.md §2.6; the guide\'s JobCode, CompanyID, …)', () => {
+  const plain = UserSchema.withCustomAttributes(['JobCode', `${CUSTOM}:JobCode`, { name: 'Badge', type: 'integer' }, { name: 'Remote', type: 'boolean' }]);
+
+  it.each<[string, readonly PatchOperation[], Record<string, unknown>]>([
+    ['default mode: Add with the bare name as path', [{ op: 'Add', path: 'JobCode', value: 'J-1' }], { JobCode: 'J-1' }],
+    ['default mode: Replace, the name in another case', [{ op: 'Replace', path: 'jobcode', value: 'J-2' }], { JobCode: 'J-2' }],
+    ['flag mode: a key of a folded path-less value', [{ op: 'replace', value: { displayName: 'G F', JobCode: 'J-3' } }], { displayName: 'G F', JobCode: 'J-3' }],
+    ['both forms side by side, each where it was sent', [{ op: 'add', value: { JobCode: 'plain', [`${CUSTOM}:JobCode`]: 'full' } }], { JobCode: 'plain', [CUSTOM]: { JobCode: 'full' } }],
+    ['an integer sent as a string', [{ op: 'Add', path: 'Badge', value: '42' }], { Badge: 42 }],
+    ['a boolean sent as "True"', [{ op: 'Add', path: 'Remote', value: 'True' }], { Remote: true }],
+  ])('%s', (_title, operations, expected) => {
+    const result = applyPatch(plain, created, operations);
+    expect(result.attributes).toEqual({ ...created, ...expected });
+    expect(result.dropped).toEqual([]);
+  });
+
+  it('removes a plain attribute by its bare name', () => {
+    expect(applyPatch(plain, { ...created, JobCode: 'J-1' }, [{ op: 'Remove', path: 'JOBCODE' }]).attributes).toEqual(created);
+  });
+
+  it('re-sending the stored value changes nothing (an integer sent as a string included)', () => {
+    const stored = { ...created, JobCode: 'J-1', Badge: 42, Remote: false };
+    const resent = [{ op: 'Replace', path: 'JobCode', value: 'J-1' }, { op: 'Replace', path: 'Badge', value: '42' }, { op: 'replace', value: { Remote: 'False' } }];
+    expect(applyPatch(plain, stored, resent).changes).toEqual([]);
+  });
+
+  it('a value that does not fit the registered type is a 400 invalidValue naming the attribute', () => {
+    expect(() => applyPatch(plain, created, [{ op: 'Add', path: 'Badge', value: 'forty-two' }])).toThrow(
+      expect.objectContaining({ status: 400, scimType: 'invalidValue', detail: expect.stringContaining('"Badge"') }),
+    );
+  });
+
+  // Before the administrator registers it, or after it is retired: Entra keeps sending it.
+  it.each<[string, readonly PatchOperation[]]>([
+    ['with a path', [{ op: 'Add', path: 'CompanyID', value: '42' }, { op: 'Replace', path: 'title', value: 'Eng' }]],
+    ['in a folded path-less value', [{ op: 'replace', value: { CompanyID: '42', title: 'Eng' } }]],
+  ])('drops an unregistered plain name %s and applies the rest', (_title, operations) => {
+    const result = applyPatch(plain, created, operations);
+    expect(result.attributes).toEqual({ ...created, title: 'Eng' });
+    expect(result.dropped).toEqual(['CompanyID']);
+  });
+});

@@ -35,8 +35,11 @@ describe('applyPatch: errors (RFC 7644 §3.5.2, §3.12)', () => {
     { title: 'an upsert through a filter without eq', operations: [{ op: 'add', path: 'emails[type sw "x"].value', value: 'a@x' }], scimType: 'noTarget' },
     { title: 'a filter on a present single-valued complex attribute that does not match', operations: [{ op: 'replace', path: 'name[givenName eq "Nobody"].familyName', value: 'J' }], scimType: 'noTarget' },
 
-    { title: 'an unknown attribute', operations: [{ op: 'add', path: 'foo', value: 'x' }], scimType: 'invalidPath' },
-    { title: 'an unknown attribute without path', operations: [{ op: 'replace', value: { foo: 'x' } }], scimType: 'invalidPath' },
+    // A bare unknown name is an unregistered plain custom attribute, dropped (apply-patch.entra.spec.ts).
+    { title: 'a sub-attribute of an unknown attribute', operations: [{ op: 'add', path: 'foo.bar', value: 'x' }], scimType: 'invalidPath' },
+    { title: 'a filter on an unknown attribute', operations: [{ op: 'add', path: 'foo[value eq "x"]', value: 'x' }], scimType: 'invalidPath' },
+    { title: 'a name no attribute can have', operations: [{ op: 'add', path: '_foo', value: 'x' }], scimType: 'invalidPath' },
+    { title: 'an unknown dotted key of an unknown attribute without path', operations: [{ op: 'replace', value: { 'foo.bar': 'x' } }], scimType: 'invalidPath' },
     { title: 'an unknown dotted key without path', operations: [{ op: 'replace', value: { 'name.nickname': 'x' } }], scimType: 'invalidPath' },
     { title: 'an unknown sub-attribute', operations: [{ op: 'replace', path: 'name.nickname', value: 'x' }], scimType: 'invalidPath' },
     { title: 'an unknown sub-attribute of a multi-valued attribute', operations: [{ op: 'replace', path: 'emails[type eq "work"].address', value: 'x' }], scimType: 'invalidPath' },

@@ -7,7 +7,8 @@ import { PatchOperation, applyChanges, applyPatch } from './apply-patch';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
-const schema = UserSchema.withCustomAttributes([`${CUSTOM}:JobCode`]);
+// JobCode twice: a plain name (top level) and a full name (in its extension), as an Entra app may map both.
+const schema = UserSchema.withCustomAttributes([`${CUSTOM}:JobCode`, 'JobCode', { name: 'Badge', type: 'integer' }]);
 const numRuns = 200;
 
 const text = fc.string({ maxLength: 6 });
@@ -29,6 +30,8 @@ const user: fc.Arbitrary<UserAttributes> = fc
       roles: fc.array(fc.record({ value: text, primary: fc.boolean() }), { maxLength: 2 }),
       [ENTERPRISE]: fc.record({ department: text, manager: id.map((value) => ({ value })) }, { requiredKeys: [] }),
       [CUSTOM]: fc.record({ JobCode: text }, { requiredKeys: [] }),
+      JobCode: text,
+      Badge: fc.integer(),
     },
     { requiredKeys: ['userName'] },
   )
@@ -42,6 +45,9 @@ const singleValued: readonly (readonly [string, fc.Arbitrary<unknown>])[] = [
   ['active', bool],
   [`${ENTERPRISE}:department`, text],
   [`${CUSTOM}:JobCode`, text],
+  ['JobCode', text],
+  // Entra may send an integer as a JSON number or a numeric string; both are stored as the number.
+  ['Badge', fc.oneof(fc.integer(), fc.integer().map(String))],
   ['manager', manager],
   [`${ENTERPRISE}:manager`, manager],
 ];
@@ -98,6 +104,8 @@ describe('applyPatch properties (fast-check)', () => {
           active: attributes.active,
           [`${ENTERPRISE}:department`]: enterprise?.department,
           [`${CUSTOM}:JobCode`]: (attributes[CUSTOM] as Record<string, unknown> | undefined)?.JobCode,
+          JobCode: attributes.JobCode,
+          Badge: attributes.Badge,
           manager: enterprise?.manager,
           [`${ENTERPRISE}:manager`]: enterprise?.manager,
         };
@@ -124,6 +132,38 @@ describe('applyPatch properties (fast-check)', () => {
         const snapshot = structuredClone(before);
         applyPatch(schema, deepFreeze(before), operations);
         expect(before).toEqual(snapshot);
+      }),
+      { numRuns },
+    );
+  });
+
+  it('a plain and a full custom attribute of the same name never touch each other', () => {
+    fc.assert(
+      // "" would mean remove (Entra's "Replace with empty").
+      fc.property(user, addOrReplace, fc.boolean(), fc.string({ minLength: 1, maxLength: 6 }), (before, op, plain, value) => {
+        const path = plain ? 'JobCode' : `${CUSTOM}:JobCode`;
+        const { attributes } = applyPatch(schema, before, [{ op, path, value }]);
+        const inExtension = (a: UserAttributes) => (a[CUSTOM] as Record<string, unknown> | undefined)?.JobCode;
+        if (plain) expect([attributes.JobCode, inExtension(attributes)]).toEqual([value, inExtension(before)]);
+        else expect([attributes.JobCode, inExtension(attributes)]).toEqual([before.JobCode, value]);
+      }),
+      { numRuns },
+    );
+  });
+
+  it('an unregistered plain name, with or without path, is dropped and changes nothing', () => {
+    const unregistered = fc.constantFrom('CompanyID', 'RegionName', 'companyid');
+    const op = fc.oneof(
+      fc.tuple(addOrReplace, unregistered, text).map(([kind, name, value]) => ({ op: kind, path: name, value })),
+      fc.tuple(addOrReplace, unregistered, text).map(([kind, name, value]) => ({ op: kind, value: { [name]: value } })),
+      unregistered.map((name) => ({ op: 'Remove', path: name })),
+    );
+    fc.assert(
+      fc.property(user, op, (before, operation) => {
+        const result = applyPatch(schema, before, [operation]);
+        expect(result.changes).toEqual([]);
+        expect(result.dropped).toHaveLength(1);
+        expect(result.dropped[0]).toMatch(/^(CompanyID|RegionName|companyid)$/);
       }),
       { numRuns },
     );

@@ -2,7 +2,7 @@ import { ScimError } from '../errors/scim-error';
 import { Filter, PatchPath } from '../filter/filter-ast';
 import { AttributeDefinition, findAttribute } from '../schema/attribute-definition';
 import { ENTERPRISE_USER_SCHEMA_ID } from '../schema/enterprise-user.schema';
-import { UserSchema } from '../schema/user-schema';
+import { UserSchema, isPlainAttributeName } from '../schema/user-schema';
 
 /** An attribute of the User resource type, with the schema (core or extension URN) that holds it. */
 export interface AttributeTarget {
@@ -26,9 +26,11 @@ const SERVER_OWNED = new Set(['id', 'meta', 'schemas']);
 
 /**
  * Resolves a parsed PATCH path (RFC 7644 §3.5.2) against the schema, case-insensitively, checking
- * mutability (RFC 7644 §3.5.2: readOnly targets fail with `mutability`). Custom extension attributes
- * the IdP has not registered and the writeOnly password are returned as `dropped`, not as errors.
- * @throws ScimError invalidPath for unknown core/enterprise attributes or sub-attributes, or a filter
+ * mutability (RFC 7644 §3.5.2: readOnly targets fail with `mutability`). Custom attributes the IdP
+ * has not registered (full URN names, and bare names of the plain form) and the writeOnly password
+ * are returned as `dropped`, not as errors.
+ * @throws ScimError invalidPath for unknown URN-qualified core/enterprise attributes, sub-attributes
+ * or value filters of unknown attributes, or a filter
  * on a simple single-valued attribute; mutability for readOnly or server-owned targets.
  */
 export function resolveTarget(schema: UserSchema, path: PatchPath): Target {
@@ -54,6 +56,12 @@ export function resolveTarget(schema: UserSchema, path: PatchPath): Target {
   if (!resolved) {
     if (schemaId !== undefined && isCustomExtension(schema, schemaId)) {
       return { kind: 'dropped', name: `${schemaId}:${attributeName}` };
+    }
+    // A bare name that could be a plain custom attribute (JobCode in Entra's customappsso list) but
+    // is not registered, or was retired: skipped like an unregistered extension attribute, so one
+    // such value does not fail the rest of Entra's (possibly folded) PATCH.
+    if (schemaId === undefined && path.subAttribute === undefined && !path.filter && isPlainAttributeName(attributeName)) {
+      return { kind: 'dropped', name: attributeName };
     }
     throw ScimError.invalidPath(`"${written}" is not an attribute of the User resource`);
   }

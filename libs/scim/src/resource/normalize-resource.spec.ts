@@ -129,3 +129,30 @@ describe('normalizeResource', () => {
     expect(normalizeResource(schema, fullUser)).toEqual({ attributes: expected, dropped: ['password'] });
   });
 });
+
+describe('normalizeResource with plain-named custom attributes (the guide\'s customappsso list)', () => {
+  const plain = UserSchema.withCustomAttributes(['JobCode', { name: 'CompanyID', type: 'integer' }, `${CUSTOM}:JobCode`]);
+
+  it('keeps a registered plain name at the top level, under its registered spelling and type, beside the URN form', () => {
+    expect(
+      normalizeResource(plain, { userName: 'ada@contoso.com', jobcode: 'J-1', CompanyID: '42', [CUSTOM]: { JobCode: 'full' } }),
+    ).toEqual({ attributes: { userName: 'ada@contoso.com', JobCode: 'J-1', CompanyID: 42, [CUSTOM]: { JobCode: 'full' } }, dropped: [] });
+  });
+
+  it('keeps a full-URN top-level key in its extension, never at the top level', () => {
+    expect(normalizeResource(plain, { userName: 'a', [`${CUSTOM}:JobCode`]: 'full' }).attributes).toEqual({ userName: 'a', [CUSTOM]: { JobCode: 'full' } });
+  });
+
+  it('drops and reports an unregistered plain name, and a plain name sent only inside an extension', () => {
+    expect(normalizeResource(plain, { userName: 'a', RegionName: 'EMEA', [CUSTOM]: { CompanyID: '1' } })).toEqual({
+      attributes: { userName: 'a' },
+      dropped: ['RegionName', `${CUSTOM}:CompanyID`],
+    });
+  });
+
+  it('refuses a value that does not fit the registered type, naming the attribute', () => {
+    expect(() => normalizeResource(plain, { userName: 'a', CompanyID: 'ACME' })).toThrow(
+      expect.objectContaining({ status: 400, scimType: 'invalidValue', detail: expect.stringContaining('"CompanyID" must be an integer') }),
+    );
+  });
+});

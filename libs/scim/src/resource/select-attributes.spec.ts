@@ -157,3 +157,32 @@ describe('sub-attributes that do not exist', () => {
     },
   );
 });
+
+describe('plain-named custom attributes: rendered at the top level, selected by their bare name', () => {
+  const plain = UserSchema.withCustomAttributes(['JobCode', `${CUSTOM}:JobCode`]);
+  const rendered = renderUser(
+    plain,
+    { id: 'u1', attributes: { userName: 'a', JobCode: 'plain', [CUSTOM]: { JobCode: 'full' } }, version: 1, createdAt: new Date(0), lastModifiedAt: new Date(0) },
+    'https://x/Users/u1',
+  );
+  const pick = (attributes?: string, excluded?: string) =>
+    selectAttributes(rendered, parseAttributeList(plain, attributes), parseAttributeList(plain, excluded));
+
+  it('renders the plain one at the top level and lists only the extension that has values', () => {
+    expect(rendered).toMatchObject({ schemas: [CORE, CUSTOM], userName: 'a', JobCode: 'plain', [CUSTOM]: { JobCode: 'full' } });
+  });
+
+  it.each<[string | undefined, string | undefined, Record<string, unknown>]>([
+    ['jobcode', undefined, { schemas: [CORE], id: 'u1', JobCode: 'plain' }],
+    [`${CUSTOM}:JobCode`, undefined, { schemas: [CORE, CUSTOM], id: 'u1', [CUSTOM]: { JobCode: 'full' } }],
+    ['JobCode,userName', undefined, { schemas: [CORE], id: 'u1', JobCode: 'plain', userName: 'a' }],
+    ['CompanyID', undefined, { schemas: [CORE], id: 'u1' }],
+  ])('attributes=%s', (attributes, excluded, expected) => {
+    expect(pick(attributes, excluded)).toEqual(expected);
+  });
+
+  it('excludedAttributes=JobCode leaves the extension\'s JobCode', () => {
+    const { meta: _meta, ...rest } = pick(undefined, 'JobCode');
+    expect(rest).toEqual({ schemas: [CORE, CUSTOM], id: 'u1', userName: 'a', [CUSTOM]: { JobCode: 'full' } });
+  });
+});

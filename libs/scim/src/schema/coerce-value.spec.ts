@@ -207,3 +207,79 @@ describe('coercion is idempotent', () => {
     expect(coerced).toBeGreaterThan(200);
   });
 });
+
+describe('custom attributes of each registered type (Entra customappsso types)', () => {
+  const typedSchema = UserSchema.withCustomAttributes([
+    { name: 'Badge', type: 'integer' },
+    { name: 'Rate', type: 'decimal' },
+    { name: 'Remote', type: 'boolean' },
+    { name: 'HiredAt', type: 'dateTime' },
+    'JobCode',
+    { name: `${CUSTOM}:Level`, type: 'integer' },
+  ]);
+  const definition = (urn: string | undefined, name: string) => typedSchema.resolve(urn, name)!.definition;
+
+  it.each<[string, unknown, unknown]>([
+    ['Badge', 42, 42],
+    // Entra's PATCH values are strings (as for "True"): a numeric string is stored as the number.
+    ['Badge', '42', 42],
+    ['Badge', ' -7 ', -7],
+    ['Badge', '+3', 3],
+    ['Badge', Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    ['Rate', 1.5, 1.5],
+    ['Rate', '2.25', 2.25],
+    ['Rate', '.5', 0.5],
+    ['Rate', '-1e3', -1000],
+    ['Rate', 7, 7],
+    ['Remote', 'True', true],
+    ['Remote', 'false', false],
+    ['Remote', true, true],
+    ['HiredAt', '2024-01-15T10:00:00Z', '2024-01-15T10:00:00Z'],
+    ['HiredAt', '2024-01-15T10:00:00.123+01:00', '2024-01-15T10:00:00.123+01:00'],
+    ['JobCode', 'J-1', 'J-1'],
+  ])('%s: %j is stored as %j', (name, value, expected) => {
+    expect(coerce(definition(undefined, name), value)).toEqual({ value: expected, dropped: [] });
+  });
+
+  it.each<[string | undefined, string, unknown, string]>([
+    [undefined, 'Badge', '4.2', 'an integer'],
+    [undefined, 'Badge', 4.2, 'an integer'],
+    [undefined, 'Badge', '0x10', 'an integer'],
+    [undefined, 'Badge', '1e3', 'an integer'],
+    [undefined, 'Badge', '', 'an integer'],
+    [undefined, 'Badge', '9007199254740993', 'an integer'],
+    [undefined, 'Badge', 2 ** 53, 'an integer'],
+    [undefined, 'Badge', true, 'an integer'],
+    [undefined, 'Rate', '0x10', 'a decimal number'],
+    [undefined, 'Rate', 'Infinity', 'a decimal number'],
+    [undefined, 'Rate', '1e400', 'a decimal number'],
+    [undefined, 'Rate', '1,5', 'a decimal number'],
+    [undefined, 'Rate', 'NaN', 'a decimal number'],
+    [undefined, 'Remote', 'yes', 'a boolean'],
+    [undefined, 'HiredAt', '15/01/2024', 'an xsd:dateTime'],
+    [undefined, 'HiredAt', 1705312800000, 'an xsd:dateTime'],
+    [undefined, 'JobCode', 42, 'a string'],
+    [CUSTOM, 'Level', 'high', 'an integer'],
+  ])('%s %s: %j is a 400 invalidValue naming the attribute and its type', (urn, name, value, kind) => {
+    const path = urn === undefined ? name : `${urn}:${name}`;
+    const error = thrown(() => coerceAttributeValue(definition(urn, name), value, path, { dropped: [] }));
+    expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+    expect((error as ScimError).detail).toContain(`"${path}" must be ${kind}`);
+  });
+
+  it('stores every safe integer, sent as a number or a string, as that number', () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.boolean(), (n, asString) => {
+        expect(coerce(definition(undefined, 'Badge'), asString ? String(n) : n).value).toBe(n);
+      }),
+    );
+  });
+
+  it('stores every finite decimal, sent as a number or its JSON text, as that number', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), (d, asString) => {
+        expect(coerce(definition(undefined, 'Rate'), asString ? JSON.stringify(d) : d).value).toBe(d === 0 ? d : Number(JSON.stringify(d)));
+      }),
+    );
+  });
+});

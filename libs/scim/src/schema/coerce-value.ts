@@ -11,10 +11,22 @@ const XSD_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{
 
 const BOOLEAN_STRINGS: Record<string, boolean> = { true: true, false: false };
 
+/** Decimal digits only: Number() would also read "0x1F", "1e3" or "" as numbers. */
+const INTEGER_TEXT = /^[+-]?\d+$/;
+const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A JSON number, or a string of one: Entra's PATCH values travel as strings ("True", "42"). */
+function numberFrom(value: unknown, text: RegExp): number | undefined {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && text.test(value.trim()) ? Number(value) : undefined;
+}
+
 /**
  * Coerces one scalar by its declared type. Entra sends booleans as "True"/"False" strings in PATCH
- * (and sometimes POST), so booleans accept those strings in any case; everything else is stored as
- * sent (no reformatting of phones, emails or case).
+ * (and sometimes POST), so booleans accept those strings in any case, and numbers (custom integer and
+ * decimal attributes) may come as JSON numbers or numeric strings; both are stored as the JSON
+ * number, which Entra reads back as the value it sent. Everything else is stored as sent (no
+ * reformatting of phones, emails, dates or case).
  */
 export function coerceScalar(definition: AttributeDefinition, value: unknown, path: string): unknown {
   switch (definition.type) {
@@ -25,14 +37,15 @@ export function coerceScalar(definition: AttributeDefinition, value: unknown, pa
       throw ScimError.invalidValue(`Attribute "${path}" must be a boolean`);
     }
     case 'integer': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n === 'number' && Number.isInteger(n)) return n;
-      throw ScimError.invalidValue(`Attribute "${path}" must be an integer`);
+      // Beyond 2^53 the stored number would differ from the one sent, and Entra would re-send it.
+      const n = numberFrom(value, INTEGER_TEXT);
+      if (n !== undefined && Number.isSafeInteger(n)) return n;
+      throw ScimError.invalidValue(`Attribute "${path}" must be an integer from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`);
     }
     case 'decimal': {
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n === 'number' && Number.isFinite(n)) return n;
-      throw ScimError.invalidValue(`Attribute "${path}" must be a number`);
+      const n = numberFrom(value, DECIMAL_TEXT);
+      if (n !== undefined && Number.isFinite(n)) return n;
+      throw ScimError.invalidValue(`Attribute "${path}" must be a decimal number`);
     }
     case 'dateTime':
       if (typeof value === 'string' && XSD_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))) return value;
