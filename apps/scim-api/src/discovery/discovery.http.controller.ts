@@ -9,7 +9,12 @@ import { ScimContext } from '../auth/scim-context.decorator';
 import type { ScimRequestContext } from '../auth/scim-request-context';
 import { SCIM_ROUTE_PREFIX } from '../http/resource-locations';
 
-/** RFC 7644 §4: what this service supports, per IdP (its custom extension included). */
+/**
+ * RFC 7644 §4: what this service supports, per IdP. Its custom attributes are listed where its
+ * resources carry them (RFC 7643 §3, §7): a plain name (JobCode) is a top-level attribute, so it is
+ * described in that IdP's core User schema; a full name in the schema of its extension, which the
+ * User resource type names in `schemaExtensions`. Retired attributes are not listed.
+ */
 @Controller(SCIM_ROUTE_PREFIX)
 @UseGuards(ScimAuthGuard)
 export class DiscoveryController {
