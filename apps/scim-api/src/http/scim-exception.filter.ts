@@ -21,10 +21,13 @@ const DOMAIN_ERRORS: Record<DomainErrorCode, (message: string) => ScimError> = {
   PROVIDER_RETIRED: ScimError.uniqueness,
   TOKEN_NOT_FOUND: ScimError.notFound,
   TOKEN_REVOKED: ScimError.uniqueness,
+  TOKEN_ALREADY_ROTATED: ScimError.uniqueness,
+  TOKEN_LABEL_INVALID: ScimError.invalidValue,
   TOKEN_SCOPES_INVALID: ScimError.invalidValue,
   DURATION_INVALID: ScimError.invalidValue,
   CUSTOM_ATTRIBUTE_INVALID: ScimError.invalidValue,
   CUSTOM_ATTRIBUTE_NOT_FOUND: ScimError.notFound,
+  CUSTOM_ATTRIBUTE_ALREADY_REGISTERED: ScimError.uniqueness,
   ADMIN_TOKEN_NOT_FOUND: ScimError.notFound,
 };
 

@@ -47,8 +47,19 @@ describe('IdentityProviderWriter', () => {
   it('gives up with the conflict after three attempts', async () => {
     await new IdentityProviderWriter({ events: stores.events, projector: stores.projector }, 'bootstrap').write('acme', (s) => decideBootstrap(s, bootstrap));
     const writer = new IdentityProviderWriter({ events: racedBy(stores, 3), projector: stores.projector }, 'cli');
-    await expect(writer.write('acme', (s) => decideIssueToken(s, randomUUID(), randomUUID()))).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(writer.write('acme', (s) => decideIssueToken(s, { tokenId: randomUUID(), digest: randomUUID() }))).rejects.toBeInstanceOf(ConcurrencyError);
     const types = (await stores.events.readStream(StreamIds.identityProvider('acme'))).map((e) => e.type);
     expect(types).toEqual(['IdentityProviderRegistered', 'ScimEnabled', 'TokenIssued', 'ScimDisabled', 'ScimDisabled', 'ScimDisabled']);
+  });
+
+  it('records the provenance it is given, the time of the write, and the token\'s time of issue', async () => {
+    const clock = () => new Date('2026-12-02T06:00:00.000Z');
+    const writer = new IdentityProviderWriter({ events: stores.events, projector: stores.projector }, 'bootstrap', clock);
+    await writer.write('acme', (s) => decideBootstrap(s, bootstrap));
+    const actor = { kind: 'admin' as const, tokenId: 'admin-1', name: 'ops laptop' };
+    await writer.write('acme', (s) => decideIssueToken(s, { tokenId: 't2', digest: 'e'.repeat(64) }), { actor, correlationId: 'c-1', clientAddress: '127.0.0.1' });
+    const events = await stores.events.readStream(StreamIds.identityProvider('acme'));
+    expect(events.map((e) => e.metadata.actor)).toEqual([...Array(3).fill({ kind: 'system', name: 'bootstrap' }), actor]);
+    expect(events[3]).toMatchObject({ data: { tokenId: 't2', issuedAt: '2026-12-02T06:00:00.000Z' }, metadata: { correlationId: 'c-1', clientAddress: '127.0.0.1', occurredAt: '2026-12-02T06:00:00.000Z' } });
   });
 });

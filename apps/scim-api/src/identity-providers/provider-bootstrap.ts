@@ -15,17 +15,23 @@ export function newTokenSecret(): string {
 export interface BootstrapOutcome {
   /** The id of SCIM_BOOTSTRAP_TOKEN's token when an operator revoked it: it stays revoked. */
   readonly revokedTokenId?: string;
+  /** An administrator retired the IdP: it stays retired, and nothing was created for it. */
+  readonly retired: boolean;
 }
 
 /**
- * Creates what SCIM_BOOTSTRAP_* asks for when it is missing (the IdP with SCIM enabled, the token,
- * the custom attributes) and never undoes a disable or a revoke an operator made since.
+ * Creates what SCIM_BOOTSTRAP_* asks for when it is missing (the IdP with SCIM enabled, the token
+ * with every scope and no expiry, the custom attributes) and never undoes a disable, a revoke or a
+ * retirement an operator made since.
  */
 export async function ensureProvider(stores: Stores, bootstrap: BootstrapProvider): Promise<BootstrapOutcome> {
   const writer = new IdentityProviderWriter(stores, 'bootstrap');
   const tokenDigest = bootstrap.token ? digestToken(bootstrap.token) : undefined;
   const state = await writer.write(bootstrap.providerId, (s) => decideBootstrap(s, { providerId: bootstrap.providerId, tokenDigest, customAttributes: bootstrap.customAttributes }));
-  return { revokedTokenId: tokenDigest ? revokedTokenWithDigest(state, tokenDigest) : undefined };
+  return {
+    revokedTokenId: tokenDigest ? revokedTokenWithDigest(state, tokenDigest) : undefined,
+    retired: state.status === 'registered' && state.retired,
+  };
 }
 
 /** First start without configuration: one demo IdP, whose Tenant URL and token are printed once. */
@@ -39,7 +45,7 @@ export async function createDemoProviderIfEmpty(stores: Stores): Promise<{ provi
     decideAll(state, [
       (s) => decideRegister(s, providerId, 'Demo identity provider'),
       decideEnableScim,
-      (s) => decideIssueToken(s, randomUUID(), digestToken(token)),
+      (s) => decideIssueToken(s, { tokenId: randomUUID(), digest: digestToken(token), label: 'demo' }),
     ]),
   );
   return { providerId, token };

@@ -1,3 +1,4 @@
+import type { CustomAttributeType } from '@app/scim/schema/custom-attribute';
 import { deciderSpec } from '@app/testing/decider-spec';
 import { CUSTOM } from '@app/testing/entra-payloads';
 import { IdentityProviderEvent } from './identity-provider.events';
@@ -10,6 +11,7 @@ import {
   ProviderBootstrap,
   revokedTokenWithDigest,
 } from './provider-bootstrap.decide';
+import { ALL_TOKEN_SCOPES } from './token-scopes';
 
 type BootstrapCommand =
   | { readonly type: 'BootstrapProvider' }
@@ -39,9 +41,14 @@ const spec = deciderSpec<IdentityProviderState, BootstrapCommand, IdentityProvid
 const registered: IdentityProviderEvent = { type: 'IdentityProviderRegistered', data: { providerId, displayName: providerId } };
 const enabled: IdentityProviderEvent = { type: 'ScimEnabled', data: { providerId } };
 const disabled: IdentityProviderEvent = { type: 'ScimDisabled', data: { providerId } };
-const issued = (id: string, d: string): IdentityProviderEvent => ({ type: 'TokenIssued', data: { providerId, tokenId: id, digest: d } });
+const issued = (id: string, d: string): IdentityProviderEvent => ({ type: 'TokenIssued', data: { providerId, tokenId: id, digest: d, scopes: [...ALL_TOKEN_SCOPES] } });
+const retired: IdentityProviderEvent = { type: 'IdentityProviderRetired', data: { providerId } };
 const revoked = (id: string): IdentityProviderEvent => ({ type: 'TokenRevoked', data: { providerId, tokenId: id } });
-const attributeRegistered = (attribute: string): IdentityProviderEvent => ({ type: 'CustomAttributeRegistered', data: { providerId, attribute } });
+const attributeRegistered = (attribute: string, type: CustomAttributeType = 'string'): IdentityProviderEvent => ({
+  type: 'CustomAttributeRegistered',
+  data: { providerId, attribute, type },
+});
+const attributeRetired = (attribute: string): IdentityProviderEvent => ({ type: 'CustomAttributeRetired', data: { providerId, attribute } });
 const bootstrapToken: BootstrapCommand = { type: 'BootstrapToken', digest };
 const everything: BootstrapCommand = { type: 'Bootstrap', bootstrap: { providerId, tokenDigest: digest, customAttributes: [jobCode] } };
 
@@ -108,9 +115,30 @@ describe('SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES with the rest', () => {
         providerId,
         displayName: providerId,
         scimEnabled: false,
-        tokens: [{ tokenId, digest, revoked: true }],
-        customAttributes: [jobCode],
+        retired: false,
+        rebaselineMatchingPosts: false,
+        tokens: [{ tokenId, digest, revoked: true, scopes: ALL_TOKEN_SCOPES }],
+        customAttributes: [{ name: jobCode, type: 'string' }],
+        retiredAttributes: [],
       });
+  });
+
+  it('leaves a retired IdP retired: no token, no attribute, no enable', () => {
+    spec.given([registered, enabled, disabled, retired]).when(everything).thenNothingHappened();
+    spec.given([registered, retired]).when({ type: 'BootstrapProvider' }).thenNothingHappened();
+  });
+
+  it('never registers again an attribute an administrator retired', () => {
+    spec.given([registered, enabled, issued(tokenId, digest), attributeRegistered(jobCode), attributeRetired(jobCode)]).when(everything).thenNothingHappened();
+  });
+
+  it('leaves an attribute an administrator retired and registered again, as another type', () => {
+    const reRegistered = [registered, enabled, issued(tokenId, digest), attributeRegistered(jobCode), attributeRetired(jobCode), attributeRegistered(jobCode.toLowerCase(), 'integer')];
+    spec.given(reRegistered).when(everything).thenNothingHappened();
+  });
+
+  it('leaves an attribute an administrator registered with another type', () => {
+    spec.given([registered, enabled, issued(tokenId, digest), attributeRegistered(jobCode, 'boolean')]).when(everything).thenNothingHappened();
   });
 
   it('issues no token when none is configured', () => {

@@ -10,10 +10,13 @@ export type DomainErrorCode =
   | 'PROVIDER_RETIRED'
   | 'TOKEN_NOT_FOUND'
   | 'TOKEN_REVOKED'
+  | 'TOKEN_ALREADY_ROTATED'
+  | 'TOKEN_LABEL_INVALID'
   | 'TOKEN_SCOPES_INVALID'
   | 'DURATION_INVALID'
   | 'CUSTOM_ATTRIBUTE_INVALID'
   | 'CUSTOM_ATTRIBUTE_NOT_FOUND'
+  | 'CUSTOM_ATTRIBUTE_ALREADY_REGISTERED'
   | 'ADMIN_TOKEN_NOT_FOUND';
 
 /** A rule of the domain was broken; the code says which, and the HTTP layer picks the status. */
