@@ -42,7 +42,7 @@ export class UsersController {
   @Post('Users')
   @HttpCode(201)
   async create(@ScimContext() context: ScimRequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const written = await this.commands.execute(new CreateUserCommand(commandInput(context)));
+    const written = await this.commands.execute(new CreateUserCommand(commandInput(context), context.rebaselineMatchingPosts));
     reply.header('Location', this.location(context, written.id));
     return this.represent(context, shown(written), reply);
   }

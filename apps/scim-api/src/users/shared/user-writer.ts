@@ -3,9 +3,9 @@ import { COMMAND_STORE, CommandStore } from '@app/event-store/command-handling/c
 import { foldStream } from '@app/event-store/command-handling/typed-stream';
 import type { ClaimTakenError } from '@app/event-store/command-handling/unique-claim';
 import type { NewEvent } from '@app/event-store/event-store.port';
-import { DomainError } from '@app/identity/shared/domain-error';
 import { StreamIds } from '@app/identity/shared/stream-ids';
 import { claimStillBinds } from '@app/identity/user/stale-claim';
+import { UniqueValueTakenError } from '@app/identity/user/user.errors';
 import { isUserEvent, UserEvent } from '@app/identity/user/user.events';
 import { evolveUser, initialUserState, UserState } from '@app/identity/user/user.state';
 import type { AppConfig } from '@app/platform/config/app-config';
@@ -35,6 +35,8 @@ export interface WrittenUser {
   readonly id: string;
   readonly version: number;
   readonly user?: UserRow;
+  /** Hidden from its IdP until its next POST (only an administrator sees such a user). */
+  readonly awaitingReprovision: boolean;
 }
 
 const USER_STREAM = { initial: initialUserState, evolve: evolveUser, accepts: isUserEvent };
@@ -92,9 +94,7 @@ export class UserWriter {
       claimAgeMs: Date.now() - conflict.claimedAt.getTime(),
     };
     if (!claimStillBinds(claim, holder)) return true;
-    throw claim.kind === 'userName'
-      ? new DomainError('USER_NAME_TAKEN', `userName is already in use by another user of this identity provider`)
-      : new DomainError('EXTERNAL_ID_TAKEN', `externalId is already in use by another user of this identity provider`);
+    throw new UniqueValueTakenError(claim.kind, conflict.holder);
   }
 }
 
@@ -107,9 +107,9 @@ function ownedBy(providerId: string, userId: string, state: UserState): UserStat
 /** The row the projection builds from the same events: created at the first event, modified at the last. */
 function written(userId: string, handled: HandledCommand<UserState>): WrittenUser {
   const version = handled.revision === 'noStream' ? 0 : handled.revision;
-  if (handled.state.status !== 'present') return { id: userId, version };
+  if (handled.state.status !== 'present') return { id: userId, version, awaitingReprovision: false };
   const events: readonly (NewEvent & { readonly recordedAt?: Date })[] = [...handled.history, ...handled.appended];
   const at = (event: (typeof events)[number]) => new Date(event.metadata.occurredAt ?? event.recordedAt);
   const user = { userId, attributes: handled.state.attributes, version, createdAt: at(events[0]), lastModifiedAt: at(events[events.length - 1]) };
-  return { id: userId, version, user };
+  return { id: userId, version, user, awaitingReprovision: handled.state.awaitingReprovision };
 }
