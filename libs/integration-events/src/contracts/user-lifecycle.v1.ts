@@ -30,9 +30,9 @@ export interface UserLifecycleEventV1 {
   /** Position in the global event log; replays carry the same one. */
   readonly logPosition: number;
   readonly occurredAt: string;
-  /** UserProvisioned, UserReplaced: the user's attributes in SCIM shape. */
+  /** UserProvisioned, UserReplaced, UserReprovisioned: the user's attributes in SCIM shape. */
   readonly attributes?: Record<string, unknown>;
-  /** AttributesPatched: per top-level attribute, the old and new value. */
+  /** AttributesPatched, AttributesCleared: per top-level attribute, the old and new value. */
   readonly changes?: readonly { readonly attribute: string; readonly oldValue?: unknown; readonly newValue?: unknown }[];
   /** Only on a withheld notice, in place of attributes or changes (see withheld-notice.v1.ts). */
   readonly withheld?: Withholding;

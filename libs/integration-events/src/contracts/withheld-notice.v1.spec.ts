@@ -3,6 +3,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { USER_EVENT_TYPES } from '@app/identity/user/user.events';
 import { toIntegrationMessage } from './user-lifecycle.v1';
 import { overLimit, refusedByBroker, toWithheldNotice, WITHHELD_HEADER } from './withheld-notice.v1';
 
@@ -44,6 +45,9 @@ const EVENTS = [
   ['UserDeactivated', {}],
   ['UserReactivated', {}],
   ['UserDeleted', {}],
+  ['AttributesCleared', { changes: [{ attribute: 'title', oldValue: 'Analyst' }] }],
+  ['ReprovisionRequested', {}],
+  ['UserReprovisioned', { attributes: { userName: 'ada@example.com', active: true } }],
 ] as const;
 
 describe('withheld notices (contract v1)', () => {
@@ -95,5 +99,32 @@ describe('withheld notices (contract v1)', () => {
     expect(validate('AttributesPatched', base).valid).toBe(false);
     expect(validate('UserDeleted', { ...base, withheld: { ...withheld, reason: 'lost' } }).valid).toBe(false);
     expect(validate('UserDeleted', { ...base, withheld: { ...withheld, scimPath: '/elsewhere' } }).valid).toBe(false);
+  });
+});
+
+describe('the user lifecycle contract (v1)', () => {
+  const asyncapi = readFileSync(join(CONTRACTS, 'asyncapi.yaml'), 'utf8');
+
+  it.each(USER_EVENT_TYPES)('publishes %s with a JSON Schema and an AsyncAPI message', (type) => {
+    expect(schemas.some((s) => s.title === `${type} v1`)).toBe(true);
+    expect(asyncapi).toContain(`      ${type}: { $ref: '#/components/messages/${type}' }`);
+    expect(toIntegrationMessage(recorded(type, EVENTS.find(([t]) => t === type)![1]))?.headers.ce_type).toBe(`com.traffitech.scim.user.${type}.v1`);
+  });
+
+  it('carries an administrator\'s clear as a change set and a re-baseline as the whole state, both valid', () => {
+    const cleared = JSON.parse(toIntegrationMessage(recorded('AttributesCleared', EVENTS[6][1]))!.value);
+    expect(cleared.changes).toEqual([{ attribute: 'title', oldValue: 'Analyst' }]);
+    expect(validate('AttributesCleared', cleared)).toEqual({ valid: true, errors: null });
+    const rebaselined = JSON.parse(toIntegrationMessage(recorded('UserReprovisioned', EVENTS[8][1]))!.value);
+    expect(rebaselined.attributes).toEqual({ userName: 'ada@example.com', active: true });
+    expect(validate('UserReprovisioned', rebaselined)).toEqual({ valid: true, errors: null });
+  });
+
+  it('refuses an empty clear, a re-baseline without active, and a re-provision request with content', () => {
+    const base = { providerId, userId, revision: 3, logPosition: 42, occurredAt: '2026-12-01T10:00:00.000Z' };
+    expect(validate('AttributesCleared', { ...base, changes: [] }).valid).toBe(false);
+    expect(validate('UserReprovisioned', { ...base, attributes: { userName: 'ada@example.com' } }).valid).toBe(false);
+    expect(validate('ReprovisionRequested', { ...base, attributes: { userName: 'ada@example.com' } }).valid).toBe(false);
+    expect(validate('ReprovisionRequested', base)).toEqual({ valid: true, errors: null });
   });
 });
