@@ -158,6 +158,18 @@ describe('Entra custom attributes typed with a plain name (entra-id.md §2.6; th
     );
   });
 
+  // Registered by its full name only: written by its bare name it would be read back inside the
+  // extension, where Entra does not look for it, and re-sent every cycle. So it is dropped.
+  it.each<[string, readonly PatchOperation[]]>([
+    ['with a path', [{ op: 'Add', path: 'JobCode', value: 'J-1' }]],
+    ['in a folded path-less value', [{ op: 'add', value: { jobcode: 'J-1' } }]],
+  ])('drops a bare name %s that only a custom extension has', (_title, operations) => {
+    const result = applyPatch(schema, created, operations);
+    expect(result.attributes).toEqual(created);
+    expect(result.dropped).toHaveLength(1);
+    expect(result.dropped[0].toLowerCase()).toBe('jobcode');
+  });
+
   // Before the administrator registers it, or after it is retired: Entra keeps sending it.
   it.each<[string, readonly PatchOperation[]]>([
     ['with a path', [{ op: 'Add', path: 'CompanyID', value: '42' }, { op: 'Replace', path: 'title', value: 'Eng' }]],

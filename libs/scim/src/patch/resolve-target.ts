@@ -52,7 +52,11 @@ export function resolveTarget(schema: UserSchema, path: PatchPath): Target {
   if ((schemaId === undefined || schemaId === schema.core.id) && SERVER_OWNED.has(attributeName.toLowerCase())) {
     throw ScimError.mutability(`"${attributeName}" is set by the service provider and cannot be modified`);
   }
-  const resolved = schema.resolve(schemaId, attributeName);
+  const found = schema.resolve(schemaId, attributeName);
+  // A write by bare name lands at the top level (or in the enterprise extension: Entra sends
+  // `manager` so), never inside a custom extension: read back there, Entra would not find it and
+  // would send it again on every cycle. Unqualified, a custom extension attribute is not written.
+  const resolved = schemaId === undefined && found && isCustomExtension(schema, found.schemaId) ? undefined : found;
   if (!resolved) {
     if (schemaId !== undefined && isCustomExtension(schema, schemaId)) {
       return { kind: 'dropped', name: `${schemaId}:${attributeName}` };

@@ -206,8 +206,7 @@ describe('UserSchema.resolve (RFC 7643 §2.1: names are case-insensitive)', () =
     [undefined, 'phonenumbers', { schemaId: CORE, name: 'phoneNumbers' }],
     // Entra sends `manager` unqualified in PATCH (entra-id.md §2.7): core first, then the extensions.
     [undefined, 'manager', { schemaId: ENTERPRISE, name: 'manager' }],
-    // A custom extension's attribute needs its URN: sent unqualified it would be read back elsewhere.
-    [undefined, 'jobcode', undefined],
+    [undefined, 'jobcode', { schemaId: CUSTOM, name: 'JobCode' }],
     [CORE, 'userName', { schemaId: CORE, name: 'userName' }],
     [ENTERPRISE.toUpperCase(), 'DEPARTMENT', { schemaId: ENTERPRISE, name: 'department' }],
     [CUSTOM, 'JobCode', { schemaId: CUSTOM, name: 'JobCode' }],

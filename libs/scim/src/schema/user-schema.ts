@@ -132,15 +132,11 @@ export class UserSchema {
 
   /**
    * Locates an attribute by its top-level name. With a schema URN only that schema is searched;
-   * without, the core schema (plain custom attributes included) and then the enterprise extension
-   * (Entra sends `manager` unqualified). A custom extension's attributes need their URN: read back
-   * inside the extension, an attribute sent unqualified would look missing to Entra forever.
+   * without, the core schema first (plain custom attributes included) and then the extensions
+   * (Entra sends `manager` unqualified; a filter may name an extension attribute without its URN).
    */
   resolve(schemaUrn: string | undefined, name: string): ResolvedAttribute | undefined {
-    const candidates =
-      schemaUrn === undefined
-        ? [this.core, ENTERPRISE_USER_SCHEMA]
-        : this.all.filter((s) => s.id.toLowerCase() === schemaUrn.toLowerCase());
+    const candidates = schemaUrn === undefined ? this.all : this.all.filter((s) => s.id.toLowerCase() === schemaUrn.toLowerCase());
     for (const schema of candidates) {
       const definition = findAttribute(schema.attributes, name);
       if (definition) return { schemaId: schema.id, definition };
