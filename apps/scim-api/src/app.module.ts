@@ -12,6 +12,8 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
+import { ADMIN_CONTROLLERS, adminProviders } from './admin/admin.surface';
+import { ErrorsBySurfaceFilter } from './admin/http/errors-by-surface.filter';
 import { APP_CONFIG, COMMAND_HANDLER, LOGGER, RELAY, STORES } from './app.tokens';
 import { ScimAuthGuard } from './auth/scim-auth.guard';
 import { ScimAuthenticator } from './auth/scim-authenticator';
@@ -20,7 +22,6 @@ import { GroupsController } from './groups/groups.http.controller';
 import { HealthController } from './health.http.controller';
 import { MethodNotAllowedController } from './http/method-not-allowed.http.controller';
 import { ResourceLocations } from './http/resource-locations';
-import { ScimExceptionFilter } from './http/scim-exception.filter';
 import { CreateUserHandler } from './users/create-user/create-user.handler';
 import { DeleteUserHandler } from './users/delete-user/delete-user.handler';
 import { GetUserQueryHandler } from './users/get-user/get-user.query-handler';
@@ -30,14 +31,22 @@ import { ReplaceUserHandler } from './users/replace-user/replace-user.handler';
 import { UserWriter } from './users/shared/user-writer';
 import { UsersController } from './users/users.http.controller';
 
+const SCIM_CONTROLLERS = [UsersController, DiscoveryController, GroupsController, MethodNotAllowedController];
+
+/**
+ * What one listener serves: SCIM and the admin routes on PORT by default; with ADMIN_PORT, the
+ * admin routes on a listener of their own (and SCIM's origin for the Tenant URLs they hand out).
+ */
+export type Surfaces = { readonly scim: true; readonly admin: boolean } | { readonly scim: false; readonly admin: true; readonly scimOrigin: string };
+
 /** The composition root: stores are opened before Nest starts and handed in. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, logger: Logger, stores: Stores, relay?: IntegrationEventRelay): DynamicModule {
+  static register(config: AppConfig, logger: Logger, stores: Stores, relay?: IntegrationEventRelay, surfaces: Surfaces = { scim: true, admin: true }): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UsersController, DiscoveryController, GroupsController, MethodNotAllowedController, HealthController],
+      controllers: [...(surfaces.scim ? SCIM_CONTROLLERS : []), ...(surfaces.admin ? ADMIN_CONTROLLERS : []), HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -49,7 +58,8 @@ export class AppModule {
         { provide: UserReadModel, useValue: stores.users },
         { provide: IdentityProviderDirectory, useValue: stores.providers },
         { provide: ReadModelProjector, useValue: stores.projector },
-        { provide: APP_FILTER, useClass: ScimExceptionFilter },
+        { provide: APP_FILTER, useClass: ErrorsBySurfaceFilter },
+        ...adminProviders(stores, surfaces.scim ? null : surfaces.scimOrigin),
         ResourceLocations,
         ScimAuthGuard,
         ScimAuthenticator,

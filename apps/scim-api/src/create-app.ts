@@ -5,11 +5,13 @@ import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import { AppModule } from './app.module';
+import { AdminAuthenticator } from './admin/auth/admin-authenticator';
+import { authenticateAdmins } from './admin/auth/admin-authentication.hook';
+import { answerFrameworkErrorsBySurface } from './admin/http/framework-errors-by-surface';
+import { AppModule, Surfaces } from './app.module';
 import { authenticateBeforeBody } from './auth/scim-authentication.hook';
 import { ScimAuthenticator } from './auth/scim-authenticator';
 import { answerClientErrorsAsScim } from './http/client-error.handler';
-import { answerFrameworkErrorsAsScim } from './http/framework-errors';
 import { capConnections, httpServerOptions, ROUTE_PARAM_MAX_LENGTH } from './http/http-server-options';
 import { FairTurns } from './http/rate-limits/fair-turns';
 import { workInFairTurns, workSlots } from './http/rate-limits/fair-turns.hook';
@@ -20,13 +22,38 @@ import { acceptScimJsonBodies } from './http/scim-json-body';
 
 /**
  * Builds the HTTP app exactly as main.ts serves it (the e2e tests use this too), on Fastify as
- * the service's issue chose it for throughput.
+ * the service's issue chose it for throughput: SCIM, and the admin routes unless ADMIN_PORT gives
+ * them their own listener ({@link createAdminApp}).
  */
 export async function createScimApp(
   config: AppConfig,
   logger: Logger,
   stores: Stores,
   relay?: IntegrationEventRelay,
+): Promise<NestFastifyApplication> {
+  const app = await createApp(config, logger, stores, relay, { scim: true, admin: config.admin.port === undefined });
+  // Closing the SCIM app ends the process's work; whoever serves admin routes apart closes that app in its onClose.
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** The admin routes alone, for ADMIN_PORT: over the same stores, handing out Tenant URLs at `scimOrigin`. */
+export function createAdminApp(
+  config: AppConfig,
+  logger: Logger,
+  stores: Stores,
+  relay: IntegrationEventRelay | undefined,
+  scimOrigin: string,
+): Promise<NestFastifyApplication> {
+  return createApp(config, logger, stores, relay, { scim: false, admin: true, scimOrigin });
+}
+
+async function createApp(
+  config: AppConfig,
+  logger: Logger,
+  stores: Stores,
+  relay: IntegrationEventRelay | undefined,
+  surfaces: Surfaces,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     // Entra may send /users or /Users; RFC 7644 resource endpoints are matched case-insensitively here.
@@ -36,11 +63,11 @@ export async function createScimApp(
     trustProxy: config.http.trustProxy,
     ...httpServerOptions(config.http),
     clientErrorHandler: answerClientErrorsAsScim(logger),
-    frameworkErrors: answerFrameworkErrorsAsScim(logger),
+    frameworkErrors: answerFrameworkErrorsBySurface(logger),
     genReqId: () => crypto.randomUUID(),
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger, stores, relay), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger, stores, relay, surfaces), adapter, {
     logger: nestLogger(logger),
   });
   configureApp(app, config, logger);
@@ -52,6 +79,8 @@ export async function createScimApp(
 function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
   const rateLimits = new ScimRateLimits(config.rateLimits);
+  // First: an admin request, answered or admitted here, is no SCIM request to the hooks after it.
+  authenticateAdmins(fastify, app.get(AdminAuthenticator), logger);
   authenticateBeforeBody(fastify, app.get(ScimAuthenticator), rateLimits, logger);
   rationSearches(fastify, rateLimits, config.limits, logger);
   workInFairTurns(fastify, new FairTurns(workSlots(config)));
@@ -66,7 +95,6 @@ function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Lo
       'request completed',
     );
   });
-  app.enableShutdownHooks();
 }
 
 function nestLogger(logger: Logger): LoggerService {

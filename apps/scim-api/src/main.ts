@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '@app/platform/config/app-config';
 import { DataDirLockedError } from '@app/platform/database/data-dir-lock';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
+import { issueFirstStartAdminToken } from './admin/administrators/first-start-admin-token';
 import { createDemoProviderIfEmpty, ensureProvider } from './identity-providers/provider-bootstrap';
 
 async function main(): Promise<void> {
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const opening = openStores(config, logger);
   // Nest and the HTTP app load while the stores open (PGlite compiles its WASM off the main thread).
-  const { createScimApp } = await import('./create-app');
+  const { createAdminApp, createScimApp } = await import('./create-app');
   startup.lap('appCode');
   const stores = await opening;
   startup.lap('stores');
@@ -21,25 +22,37 @@ async function main(): Promise<void> {
     logger.warn({ tokenId: bootstrap.revokedTokenId }, 'SCIM_BOOTSTRAP_TOKEN was revoked since it was issued: it stays revoked (remove it from the configuration)');
   }
   const demo = config.bootstrap ? undefined : await createDemoProviderIfEmpty(stores);
+  const firstAdmin = await issueFirstStartAdminToken(config, stores);
   startup.lap('bootstrap');
   // Embedded mode publishes in-process; with DATABASE_URL, scim-worker publishes (one lease-holder at a time).
   // Loaded only when used: kafkajs adds ~80 ms to every start-up.
   const relay = config.kafka && !config.databaseUrl ? await (await import('@app/integration-events/start-relay')).startKafkaRelay(config.kafka, stores, logger) : undefined;
   if (config.kafka && config.databaseUrl) logger.info('KAFKA_BROKERS is set: run scim-worker to publish events');
   const app = await createScimApp(config, logger, stores, relay);
+  const origin = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
+  // With ADMIN_PORT the admin routes listen apart, over the same stores; their Tenant URLs name SCIM's origin.
+  const adminApp = config.admin.port === undefined ? undefined : await createAdminApp(config, logger, stores, relay, origin);
   startup.lap('app');
   app.getHttpAdapter().getInstance().addHook('onClose', async () => {
+    await adminApp?.close();
     await relay?.stop();
     await stores.close();
   });
   await app.listen(config.port, config.host);
+  await adminApp?.listen(config.admin.port!, config.admin.host ?? config.host);
   startup.lap('listen');
-  const origin = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
-  logger.info({ origin, storage: config.databaseUrl ? 'postgresql' : `pglite:${config.dataDir}`, startupMs: startup.phases }, 'SCIM ingress listening');
+  const admin = adminApp ? `http://${config.admin.host ?? config.host}:${config.admin.port}` : origin;
+  logger.info({ origin, admin: `${admin}/admin/v1`, storage: config.databaseUrl ? 'postgresql' : `pglite:${config.dataDir}`, startupMs: startup.phases }, 'SCIM ingress listening');
   if (demo) {
     // Shown once on the console, never logged: the token is a credential.
     process.stdout.write(
       `\nA demo identity provider was created.\n  Tenant URL:   ${origin}/scim/v2/enterprise-idps/${demo.providerId}\n  Secret Token: ${demo.token}\n\n`,
+    );
+  }
+  if (firstAdmin) {
+    process.stdout.write(
+      `An admin token was created (shown once; set ADMIN_TOKEN to choose your own).\n  Admin Token:  ${firstAdmin.token}\n` +
+        `  Try: ADMIN_TOKEN=<Admin Token> npm run admin -- idp list\n\n`,
     );
   }
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createScimApp } from '../../../apps/scim-api/src/create-app';
+import { createAdminApp, createScimApp } from '../../../apps/scim-api/src/create-app';
 import { ensureProvider } from '../../../apps/scim-api/src/identity-providers/provider-bootstrap';
 import { startKafkaRelay } from '@app/integration-events/start-relay';
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
@@ -35,10 +35,13 @@ export class ScimTestServer {
   /** Every log line the server wrote, to assert what is (not) logged. */
   readonly logLines: string[] = [];
   private app?: NestFastifyApplication;
+  private adminApp?: NestFastifyApplication;
   stores!: Stores;
   /** The in-process Kafka relay, when started with a Kafka configuration (embedded mode). */
   relay?: IntegrationEventRelay;
   origin = '';
+  /** Where /admin/v1 is served: `origin`, or the admin listener's when the configuration gives it a port (admin.port, 0 for any free one). */
+  adminOrigin = '';
 
   private constructor(
     private readonly config: AppConfig,
@@ -106,6 +109,7 @@ export class ScimTestServer {
   }
 
   private async stop(): Promise<void> {
+    await this.adminApp?.close();
     await this.app?.close();
     await this.relay?.stop();
     await this.stores.close();
@@ -123,7 +127,14 @@ export class ScimTestServer {
     this.relay = this.config.kafka ? await startKafkaRelay(this.config.kafka, this.stores, logger) : undefined;
     this.app = await createScimApp(this.config, logger, this.stores, this.relay);
     await this.app.listen(this.config.port, this.config.host);
-    const address = this.app.getHttpServer().address();
-    this.origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    this.origin = originOf(this.app);
+    this.adminApp = this.config.admin.port === undefined ? undefined : await createAdminApp(this.config, logger, this.stores, this.relay, this.origin);
+    await this.adminApp?.listen(this.config.admin.port!, this.config.admin.host ?? this.config.host);
+    this.adminOrigin = this.adminApp ? originOf(this.adminApp) : this.origin;
   }
+}
+
+function originOf(app: NestFastifyApplication): string {
+  const address = app.getHttpServer().address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 }

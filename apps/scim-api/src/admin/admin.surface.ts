@@ -1,0 +1,28 @@
+import type { CommandHandler } from '@app/event-store/command-handling/command-handler';
+import type { Stores } from '@app/read-model/open-stores';
+import { AdministratorDirectory } from '@app/read-model/store/administrator-directory';
+import type { Provider, Type } from '@nestjs/common';
+import { COMMAND_HANDLER, SCIM_ORIGIN } from '../app.tokens';
+import { IdentityProviderWriter } from '../identity-providers/identity-provider-writer';
+import { AdminTokensController } from './administrators/admin-tokens.http.controller';
+import { AdministratorWriter } from './administrators/administrator-writer';
+import { AdminAuthenticator } from './auth/admin-authenticator';
+import { TenantUrls } from './identity-providers/tenant-urls';
+
+/** The /admin/v1 routes. */
+export const ADMIN_CONTROLLERS: Type[] = [AdminTokensController];
+
+/**
+ * What the admin routes (and the admin hook, which every listener registers) are built from.
+ * @param scimOrigin where SCIM is served when the admin routes have a listener of their own, else null.
+ */
+export function adminProviders(stores: Stores, scimOrigin: string | null): Provider[] {
+  return [
+    { provide: SCIM_ORIGIN, useValue: scimOrigin },
+    { provide: AdministratorDirectory, useValue: new AdministratorDirectory(stores.db) },
+    { provide: AdministratorWriter, useFactory: (handler: CommandHandler) => new AdministratorWriter(handler), inject: [COMMAND_HANDLER] },
+    { provide: IdentityProviderWriter, useValue: new IdentityProviderWriter(stores, 'admin') },
+    AdminAuthenticator,
+    TenantUrls,
+  ];
+}

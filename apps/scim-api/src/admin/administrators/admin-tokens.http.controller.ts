@@ -1,0 +1,52 @@
+import { decideIssueAdminToken, decideRevokeAdminToken } from '@app/identity/administrator/administrator.decide';
+import { digestToken } from '@app/identity/identity-provider/token-digest';
+import { AdministratorDirectory } from '@app/read-model/store/administrator-directory';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { IsString, Length } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { Admin, AdminProvenance } from '../auth/admin-provenance.decorator';
+import { adminBody } from '../http/admin-body';
+import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
+import { newAdminTokenSecret } from './admin-token-secret';
+import { AdministratorWriter } from './administrator-writer';
+
+export class IssueAdminTokenDto {
+  @IsString()
+  @Length(1, 200)
+  label!: string;
+}
+
+/** Further administrators: admin tokens with a label saying whose they are; the secret is shown once. */
+@Controller(`${ADMIN_ROUTE_PREFIX}/admin-tokens`)
+export class AdminTokensController {
+  constructor(
+    private readonly writer: AdministratorWriter,
+    private readonly directory: AdministratorDirectory,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async issue(@Admin() admin: AdminProvenance, @Body() body: unknown) {
+    const { label } = adminBody(IssueAdminTokenDto, body);
+    const token = newAdminTokenSecret();
+    const tokenId = randomUUID();
+    await this.writer.write((s) => decideIssueAdminToken(s, { tokenId, digest: digestToken(token), label }), admin);
+    return { token, ...(await this.summary(tokenId)) };
+  }
+
+  @Get()
+  async list() {
+    return { adminTokens: await this.directory.listTokens() };
+  }
+
+  @Post(':tokenId/revoke')
+  @HttpCode(200)
+  async revoke(@Admin() admin: AdminProvenance, @Param('tokenId') tokenId: string) {
+    await this.writer.write((s) => decideRevokeAdminToken(s, tokenId), admin);
+    return this.summary(tokenId);
+  }
+
+  private async summary(tokenId: string) {
+    return (await this.directory.listTokens()).find((t) => t.tokenId === tokenId);
+  }
+}

@@ -1,0 +1,27 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { AdminRequestError, sendAdminError } from '../http/admin-errors';
+import { isAdminPath } from '../http/admin-paths';
+import type { AdminAuthenticator, AdminCaller } from './admin-authenticator';
+
+export type AdminRequest = FastifyRequest & { adminCaller?: AdminCaller };
+
+/**
+ * Answers unknown admin routes (404) and missing or invalid admin tokens (401) as admin error JSON
+ * from the request line and headers, before any body byte is read. Registered before the SCIM
+ * hooks: an answered request goes no further, and an admitted one is no SCIM request to them.
+ */
+export function authenticateAdmins(fastify: FastifyInstance, authenticator: AdminAuthenticator, logger: Logger): void {
+  fastify.addHook('onRequest', async (request: AdminRequest, reply) => {
+    if (!isAdminPath(request.url)) return;
+    try {
+      if (request.is404) throw AdminRequestError.notFound(`No admin endpoint ${request.method} ${request.url.split('?')[0]}`);
+      request.adminCaller = await authenticator.authenticate(request.headers.authorization);
+    } catch (error) {
+      // A refused request's body is never read, so its connection cannot be reused.
+      void reply.header('Connection', 'close');
+      sendAdminError(error, request, reply, logger);
+      return reply;
+    }
+  });
+}

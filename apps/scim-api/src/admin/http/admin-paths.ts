@@ -1,0 +1,8 @@
+/** Every admin route lives under this prefix; nothing under /admin is SCIM. */
+export const ADMIN_ROUTE_PREFIX = 'admin/v1';
+
+/** Whether a request URL belongs to the admin plane (the router matches paths case-insensitively, so this does too). */
+export function isAdminPath(url: string): boolean {
+  const path = url.split('?')[0].toLowerCase();
+  return path === '/admin' || path.startsWith('/admin/');
+}
