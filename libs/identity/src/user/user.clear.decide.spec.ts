@@ -62,6 +62,8 @@ describe('decideClear (an administrator clears what Entra never clears)', () => 
   it.each<[string, string[], string]>([
     ['no path', [], 'invalidPath'],
     ['an unknown attribute', ['favouriteColour'], 'invalidPath'],
+    ['an unregistered custom attribute', [`${CUSTOM}:CostCenter`], 'invalidPath'],
+    ['an unregistered extension', ['urn:example:params:scim:schemas:extension:other:2.0:User:x'], 'invalidPath'],
     ['a malformed filter', ['phoneNumbers[type eq "mobile".value'], 'invalidPath'],
     ['a required attribute', ['userName'], 'invalidValue'],
     ['active (it would reactivate the user)', ['active'], 'invalidPath'],
