@@ -6,8 +6,9 @@ const record = (providerId: string): ProviderRecord => ({
   displayName: providerId,
   scimEnabled: true,
   customAttributes: [],
+  rebaselineMatchingPosts: false,
   quarantined: false,
-  tokens: new Map([['digest', 'token-1']]),
+  tokens: new Map([['digest', { tokenId: 'token-1', scopes: ['users:read'] }]]),
 });
 
 /** A directory over a set of registered ids, counting the reads it serves. */

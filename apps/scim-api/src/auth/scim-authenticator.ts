@@ -7,6 +7,8 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ResourceLocations } from '../http/resource-locations';
 import { IdentityProviderLookups } from './identity-provider-lookups';
+import { requiredScope } from './required-scope';
+import { insufficientScope, unauthorized } from './scim-auth-errors';
 import type { ScimCaller } from './scim-request-context';
 
 /**
@@ -19,8 +21,10 @@ export const AUTH_LOOKUP_TTL_MS = 1000;
 const AUTH_LOOKUP_LIMITS = { ttlMs: AUTH_LOOKUP_TTL_MS, maxEntries: 10_000, unlistedReadsPerTtl: 20 };
 
 /**
- * Status order the customer's guide documents: unknown provider id → 404, missing or wrong token
- * → 401, SCIM disabled → 403. A token only ever opens its own IdP. Reads nothing but the URL and headers.
+ * Status order the customer's guide documents: unknown (or retired) provider id → 404; missing,
+ * wrong, revoked or expired token → 401; SCIM disabled → 403; then a token without the scope the
+ * request needs → 403 insufficient scope. A token only ever opens its own IdP. Reads nothing but
+ * the request line and headers.
  */
 @Injectable()
 export class ScimAuthenticator implements OnModuleDestroy {
@@ -46,18 +50,22 @@ export class ScimAuthenticator implements OnModuleDestroy {
     const secret = bearerToken(request.headers.authorization);
     if (!secret) throw unauthorized('A bearer token is required');
     // Looked up by its SHA-256: the lookup's timing can only tell about the digest, never the secret.
-    const tokenId = provider.tokens.get(digestToken(secret));
-    if (tokenId === undefined) throw unauthorized('The bearer token is not valid for this identity provider');
+    const grant = provider.tokens.get(digestToken(secret));
+    if (grant === undefined) throw unauthorized('The bearer token is not valid for this identity provider');
+    // Against the clock on every request: the record may be cached, the token's end is not.
+    if (grant.expiresAt !== undefined && Date.parse(grant.expiresAt) <= Date.now()) throw unauthorized('The bearer token has expired');
     // Fail closed: with part of the IdP's history unprojected, a revoke or a disable may be missing.
     if (provider.quarantined) {
       throw ScimError.serviceUnavailable('This identity provider\'s settings failed to project; an operator must re-project them (npm run reproject)', 300);
     }
     if (!provider.scimEnabled) throw new ScimError(403, 'SCIM provisioning is disabled for this identity provider');
+    const scope = requiredScope(request.method, request.routeOptions.url ?? '');
+    if (scope !== undefined && !grant.scopes.includes(scope)) throw insufficientScope(scope);
     return {
       providerId: provider.providerId,
-      tokenId,
+      tokenId: grant.tokenId,
       schema: UserSchema.withCustomAttributes(provider.customAttributes),
-      rebaselineMatchingPosts: provider.rebaselineMatchingPosts ?? false,
+      rebaselineMatchingPosts: provider.rebaselineMatchingPosts,
       requestId: String(request.id),
       clientAddress: request.ip,
       method: request.method,
@@ -70,8 +78,4 @@ export class ScimAuthenticator implements OnModuleDestroy {
 function bearerToken(header: string | undefined): string | undefined {
   const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
-}
-
-function unauthorized(detail: string): ScimError {
-  return new ScimError(401, detail);
 }

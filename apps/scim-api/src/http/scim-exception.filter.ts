@@ -67,6 +67,7 @@ export function sendScimError(error: unknown, request: FastifyRequest, reply: Fa
   if (!scimError) logger.error({ err: error, requestId: request.id, url: request.url.split('?')[0] }, 'unhandled error');
   const body = (scimError ?? new ScimError(500, 'Internal server error; the request id is ' + String(request.id))).toJSON();
   if (scimError?.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(scimError.retryAfterSeconds));
+  for (const [name, value] of Object.entries(scimError?.headers ?? {})) void reply.header(name, value);
   void reply.status(Number(body.status)).header('Content-Type', SCIM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 

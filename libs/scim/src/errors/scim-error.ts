@@ -21,6 +21,8 @@ export class ScimError extends Error {
     readonly scimType?: ScimType,
     /** Seconds for a Retry-After header (429 and 503). */
     readonly retryAfterSeconds?: number,
+    /** Further response headers the status calls for (WWW-Authenticate on a 401 or an insufficient-scope 403). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(detail);
     this.name = 'ScimError';
