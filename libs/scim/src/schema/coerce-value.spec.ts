@@ -278,7 +278,9 @@ describe('custom attributes of each registered type (Entra customappsso types)',
   it('stores every finite decimal, sent as a number or its JSON text, as that number', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), (d, asString) => {
-        expect(coerce(definition(undefined, 'Rate'), asString ? JSON.stringify(d) : d).value).toBe(d === 0 ? d : Number(JSON.stringify(d)));
+        // JSON has no -0: its text "0" reads back as 0.
+        const sent = asString ? JSON.stringify(d) : d;
+        expect(coerce(definition(undefined, 'Rate'), sent).value).toBe(asString ? Number(sent) : d);
       }),
     );
   });
