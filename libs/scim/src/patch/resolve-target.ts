@@ -29,9 +29,9 @@ const SERVER_OWNED = new Set(['id', 'meta', 'schemas']);
  * mutability (RFC 7644 §3.5.2: readOnly targets fail with `mutability`). Custom attributes the IdP
  * has not registered (full URN names, and bare names of the plain form) and the writeOnly password
  * are returned as `dropped`, not as errors.
- * @throws ScimError invalidPath for unknown URN-qualified core/enterprise attributes, sub-attributes
- * or value filters of unknown attributes, or a filter
- * on a simple single-valued attribute; mutability for readOnly or server-owned targets.
+ * @throws ScimError invalidPath for unknown URN-qualified core/enterprise attributes, unknown
+ * sub-attributes, sub-attributes or value filters of unknown attributes, names no attribute can have,
+ * or a filter on a simple single-valued attribute; mutability for readOnly or server-owned targets.
  */
 export function resolveTarget(schema: UserSchema, path: PatchPath): Target {
   const written = path.schema === undefined ? path.attribute : `${path.schema}:${path.attribute}`;
