@@ -7,10 +7,22 @@ import { IdentityProviderWriter } from '../identity-providers/identity-provider-
 import { AdminTokensController } from './administrators/admin-tokens.http.controller';
 import { AdministratorWriter } from './administrators/administrator-writer';
 import { AdminAuthenticator } from './auth/admin-authenticator';
+import { UserAdministration } from '../users/administration/user-administration';
+import { CustomAttributesController } from './identity-providers/custom-attributes.http.controller';
+import { IdentityProviderViews } from './identity-providers/identity-provider-views';
+import { IdentityProvidersController } from './identity-providers/identity-providers.http.controller';
 import { TenantUrls } from './identity-providers/tenant-urls';
+import { TokensController } from './identity-providers/tokens.http.controller';
+import { AdminUsersController } from './users/admin-users.http.controller';
 
 /** The /admin/v1 routes. */
-export const ADMIN_CONTROLLERS: Type[] = [AdminTokensController];
+export const ADMIN_CONTROLLERS: Type[] = [
+  IdentityProvidersController,
+  TokensController,
+  CustomAttributesController,
+  AdminUsersController,
+  AdminTokensController,
+];
 
 /**
  * What the admin routes (and the admin hook, which every listener registers) are built from.
@@ -24,5 +36,7 @@ export function adminProviders(stores: Stores, scimOrigin: string | null): Provi
     { provide: IdentityProviderWriter, useValue: new IdentityProviderWriter(stores, 'admin') },
     AdminAuthenticator,
     TenantUrls,
+    IdentityProviderViews,
+    UserAdministration,
   ];
 }

@@ -2,7 +2,7 @@ import { decideIssueAdminToken, decideRevokeAdminToken } from '@app/identity/adm
 import { digestToken } from '@app/identity/identity-provider/token-digest';
 import { AdministratorDirectory } from '@app/read-model/store/administrator-directory';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { IsString, Length } from 'class-validator';
+import { IsString, Length, Matches } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { Admin, AdminProvenance } from '../auth/admin-provenance.decorator';
 import { adminBody } from '../http/admin-body';
@@ -13,6 +13,7 @@ import { AdministratorWriter } from './administrator-writer';
 export class IssueAdminTokenDto {
   @IsString()
   @Length(1, 200)
+  @Matches(/\S/, { message: 'label must not be blank' })
   label!: string;
 }
 
