@@ -2,24 +2,19 @@ import { CUSTOM_ATTRIBUTE_TYPES, CustomAttributeType } from '@app/scim/schema/cu
 import { parseCustomAttributeName } from '@app/scim/schema/user-schema';
 import { DomainError } from '../shared/domain-error';
 import { isValidProviderId } from './provider-id';
-import { IdentityProviderEvent } from './identity-provider.events';
+import { IdentityProviderEvent, TokenIssued } from './identity-provider.events';
 import { evolveIdentityProvider, IdentityProviderState, IssuedToken, sameName } from './identity-provider.state';
 import { checkRotationOverlap, isoTimestamp } from './token-lifetime';
-import { ALL_TOKEN_SCOPES, normalizeTokenScopes, TokenScope } from './token-scopes';
+import { ALL_TOKEN_SCOPES, normalizeTokenScopes } from './token-scopes';
 
 type Registered = Extract<IdentityProviderState, { status: 'registered' }>;
 type Decision = (state: IdentityProviderState) => IdentityProviderEvent[];
 
-/** A token to issue; without scopes it holds all of them, without expiresAt it never expires. */
-export interface TokenToIssue {
-  readonly tokenId: string;
-  readonly digest: string;
-  readonly scopes?: readonly TokenScope[];
-  readonly expiresAt?: string;
-  readonly label?: string;
-  /** When it is issued (ISO); the IdP writer records the time of the write when this is absent. */
-  readonly issuedAt?: string;
-}
+/**
+ * A token to issue: without scopes it holds all of them, without expiresAt it never expires, and
+ * without issuedAt the IdP writer records the time of the write.
+ */
+export type TokenToIssue = Omit<TokenIssued['data'], 'providerId'>;
 
 const LABEL_MAX_LENGTH = 200;
 
