@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
-/** The built service and CLI, as `npm start` and `npm run cli` run them. */
+/** The built service and admin CLI, as `npm start` and `npm run admin` run them. */
 export const BUILT_MAIN = join(__dirname, '../dist/apps/scim-api/src/main.js');
-export const BUILT_CLI = join(__dirname, '../dist/apps/scim-api/src/cli.js');
+export const BUILT_CLI = join(__dirname, '../dist/apps/admin-cli/src/main.js');
 export const isBuilt = existsSync(BUILT_MAIN) && existsSync(BUILT_CLI);
 
 export interface RunningService {
@@ -83,7 +83,7 @@ export function runService(env: Record<string, string>, until: RegExp, how = BUI
   });
 }
 
-/** Runs one CLI command to its end (without blocking: a running service's output must keep flowing). */
+/** Runs one admin CLI command to its end (without blocking: a running service's output must keep flowing); it speaks HTTP to ADMIN_URL. */
 export function runCli(env: Record<string, string>, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BUILT_CLI, ...args], { env: baseEnv(env), timeout: 60_000 });
   let stdout = '';

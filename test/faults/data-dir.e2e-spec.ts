@@ -11,20 +11,28 @@ if (!isBuilt) process.stdout.write('Data-directory fault tests skipped: no build
 
 const LISTENING = /SCIM ingress listening/;
 const bootstrapToken = `bootstrap-${randomUUID()}`;
+const adminToken = `admin-${randomUUID()}`;
 
-const issuedToken = (stdout: string) => ({ tokenId: /Token id:\s+(\S+)/.exec(stdout)?.[1], token: /Secret Token: (\S+)/.exec(stdout)?.[1] });
+/** A token the admin CLI issued, from its --json output. */
+const issuedToken = (stdout: string): { tokenId: string; token: string } => JSON.parse(stdout);
 
-(isBuilt ? describe : describe.skip)('one process owns an embedded data directory (the built service and CLI)', () => {
+(isBuilt ? describe : describe.skip)('one process owns an embedded data directory (the built service and admin CLI)', () => {
   const running: RunningService[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((s) => s.stop('SIGKILL')));
   });
 
-  it('refuses a second server and the CLI while a server runs, naming it; after a stop or a crash the next one takes over', async () => {
+  it('refuses a second server while a server runs, naming it; the admin CLI works beside it over HTTP; after a stop or a crash the next server takes over', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'scim-data-dir-'));
     const lockFile = join(dataDir, DATA_DIR_LOCK_FILE);
     const port = randomPort();
-    const env = { DATA_DIR: dataDir, PORT: port, SCIM_BOOTSTRAP_PROVIDER_ID: 'acme', SCIM_BOOTSTRAP_TOKEN: bootstrapToken };
+    const env = { DATA_DIR: dataDir, PORT: port, SCIM_BOOTSTRAP_PROVIDER_ID: 'acme', SCIM_BOOTSTRAP_TOKEN: bootstrapToken, ADMIN_TOKEN: adminToken };
+    const admin = async (...args: string[]) => {
+      const run = await runCli({ ADMIN_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: adminToken }, ...args, '--json');
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      return run.stdout;
+    };
     const tenant = `http://127.0.0.1:${port}/scim/v2/enterprise-idps/acme`;
     const start = async () => {
       const service = await runService(env, LISTENING);
@@ -43,27 +51,17 @@ const issuedToken = (stdout: string) => ({ tokenId: /Token id:\s+(\S+)/.exec(std
     expect(second.output).toMatch(holderMessage(first.pid, 'the SCIM server'));
     expect(second.output).not.toMatch(LISTENING);
 
-    const disable = await runCli(env, 'disable-scim', 'acme');
-    expect(disable.status).toBe(1);
-    expect(disable.stderr).toMatch(holderMessage(first.pid, 'the SCIM server'));
-    expect(disable.stdout).toBe('');
-    const refusedIssue = await runCli(env, 'issue-token', 'acme');
-    expect(refusedIssue.status).toBe(1);
-    expect(refusedIssue.stdout).not.toContain('Secret Token');
-
-    // The first server kept serving, and the refused disable changed nothing.
-    const created = await scimRequest('POST', `${tenant}/Users`, { token: bootstrapToken, body: { userName: 'lock@example.com' } });
+    // The admin CLI only speaks HTTP, so it works beside the server that holds the directory, and its changes take effect at once.
+    await admin('idp', 'disable-scim', 'acme');
+    expect((await scimRequest('GET', `${tenant}/Users`, { token: bootstrapToken })).status).toBe(403);
+    await admin('idp', 'enable-scim', 'acme');
+    const { tokenId, token } = issuedToken(await admin('token', 'issue', 'acme', '--label', 'beside the server'));
+    const created = await scimRequest('POST', `${tenant}/Users`, { token, body: { userName: 'lock@example.com' } });
     expect(created.status).toBe(201);
     expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: first.pid });
 
     await first.stop('SIGTERM');
     expect(existsSync(lockFile)).toBe(false);
-    const issue = await runCli(env, 'issue-token', 'acme');
-    expect(issue.stderr).toBe('');
-    expect(issue.status).toBe(0);
-    const { tokenId, token } = issuedToken(issue.stdout);
-    expect(existsSync(lockFile)).toBe(false);
-
     const third = await start();
     expect((await scimRequest('GET', `${tenant}/Users/${created.body.id}`, { token })).status).toBe(200);
     expect((await scimRequest('GET', `${tenant}/Users`, { token: bootstrapToken })).status).toBe(200);
@@ -74,14 +72,7 @@ const issuedToken = (stdout: string) => ({ tokenId: /Token id:\s+(\S+)/.exec(std
     const fourth = await start();
     expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: fourth.pid, role: 'server' });
     expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(200);
-
-    // And so does the CLI.
-    await fourth.stop('SIGKILL');
-    const revoke = await runCli(env, 'revoke-token', 'acme', tokenId!);
-    expect(revoke.stderr).toBe('');
-    expect(revoke.stdout).toBe('revoke-token: done\n');
-    expect(existsSync(lockFile)).toBe(false);
-    await start();
+    await admin('token', 'revoke', 'acme', tokenId);
     expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(401);
   }, 240_000);
 
@@ -90,9 +81,10 @@ const issuedToken = (stdout: string) => ({ tokenId: /Token id:\s+(\S+)/.exec(std
     const lockFile = join(dataDir, DATA_DIR_LOCK_FILE);
     const foreign = { id: randomUUID(), pid: 4242, hostname: 'scim-host-b', role: 'server', startedAt: '2026-12-01T08:00:00.000Z' };
     writeFileSync(lockFile, JSON.stringify(foreign));
-    const refused = await runCli({ DATA_DIR: dataDir }, 'register-provider', 'acme');
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain(
+    // (?!) matches nothing: resolve on the exit.
+    const refused = await runService({ DATA_DIR: dataDir, PORT: randomPort() }, /(?!)/);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.output).toContain(
       `Data directory ${dataDir} is locked by the SCIM server, pid 4242 on host scim-host-b since 2026-12-01T08:00:00.000Z. ` +
         `A lock from another host is never taken over: once no process on scim-host-b uses the directory, delete ${lockFile}`,
     );
@@ -102,28 +94,29 @@ const issuedToken = (stdout: string) => ({ tokenId: /Token id:\s+(\S+)/.exec(std
 });
 
 const serverUrl = process.env.TEST_DATABASE_URL;
-(isBuilt && serverUrl ? describe : describe.skip)('the CLI beside a running PostgreSQL-backed server', () => {
-  it('writes through the event log: a token it issues works on the server within seconds, one it revokes stops working', async () => {
+(isBuilt && serverUrl ? describe : describe.skip)('the admin CLI against one of two PostgreSQL-backed servers', () => {
+  it('a token it issues through one server works on the other within seconds, one it revokes stops working there', async () => {
     const databaseUrl = await createEmptyDatabase(serverUrl!, 'scim_cli');
-    const port = randomPort();
-    const env = { DATABASE_URL: databaseUrl, PORT: port, SCIM_BOOTSTRAP_PROVIDER_ID: 'acme', SCIM_BOOTSTRAP_TOKEN: bootstrapToken };
-    const tenant = `http://127.0.0.1:${port}/scim/v2/enterprise-idps/acme`;
-    const server = await runService(env, LISTENING);
+    const [port, otherPort] = [randomPort(), randomPort()];
+    const env = { DATABASE_URL: databaseUrl, SCIM_BOOTSTRAP_PROVIDER_ID: 'acme', SCIM_BOOTSTRAP_TOKEN: bootstrapToken, ADMIN_TOKEN: adminToken };
+    const other = `http://127.0.0.1:${otherPort}/scim/v2/enterprise-idps/acme`;
+    const servers = [await runService({ ...env, PORT: port }, LISTENING), await runService({ ...env, PORT: otherPort }, LISTENING)];
+    const admin = (...args: string[]) => runCli({ ADMIN_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: adminToken }, ...args, '--json');
     try {
-      expect(server.output).toMatch(LISTENING);
-      const issue = await runCli({ DATABASE_URL: databaseUrl }, 'issue-token', 'acme');
+      for (const server of servers) expect(server.output).toMatch(LISTENING);
+      const issue = await admin('token', 'issue', 'acme');
       expect(issue.status).toBe(0);
       const { tokenId, token } = issuedToken(issue.stdout);
-      const works = () => scimRequest('GET', `${tenant}/Users`, { token }).then((r) => r.status === 200);
+      const works = () => scimRequest('GET', `${other}/Users`, { token }).then((r) => r.status === 200);
       expect(await until(works, 3_000)).toBe(true);
 
-      const revoke = await runCli({ DATABASE_URL: databaseUrl }, 'revoke-token', 'acme', tokenId!);
+      const revoke = await admin('token', 'revoke', 'acme', tokenId);
       expect(revoke.status).toBe(0);
-      const refused = () => scimRequest('GET', `${tenant}/Users`, { token }).then((r) => r.status === 401);
+      const refused = () => scimRequest('GET', `${other}/Users`, { token }).then((r) => r.status === 401);
       expect(await until(refused, 3_000)).toBe(true);
-      expect((await scimRequest('GET', `${tenant}/Users`, { token: bootstrapToken })).status).toBe(200);
+      expect((await scimRequest('GET', `${other}/Users`, { token: bootstrapToken })).status).toBe(200);
     } finally {
-      await server.stop();
+      await Promise.all(servers.map((s) => s.stop()));
     }
   }, 120_000);
 });

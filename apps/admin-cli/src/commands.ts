@@ -1,0 +1,265 @@
+import { fields, table } from './render';
+
+/** What a command sends to /admin/v1. */
+export interface ApiRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH';
+  /** Below /admin/v1, with its segments percent-encoded. */
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+/** A command line as its command reads it: positionals by name, the rest (a trailing `...` positional), and options. */
+export interface Arguments {
+  readonly named: Readonly<Record<string, string>>;
+  readonly rest: readonly string[];
+  readonly options: Readonly<Record<string, string | undefined>>;
+}
+
+/** A wrong command line: the CLI prints it with the usage and exits 2. */
+export class UsageError extends Error {}
+
+export interface Command {
+  /** Its words, e.g. `token issue`. */
+  readonly name: string;
+  /** Positional names in order; a last one starting with `...` takes one or more values. */
+  readonly positionals: readonly string[];
+  /** Its `--options` (each takes a value); `--json` and `--help` go with every command. */
+  readonly options?: readonly string[];
+  readonly required?: readonly string[];
+  readonly usage: string;
+  request(args: Arguments): ApiRequest;
+  /** The result as a person reads it (`--json` prints the API's JSON instead). */
+  render(result: any): string; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const enc = encodeURIComponent;
+const idp = (args: Arguments) => `/identity-providers/${enc(args.named.providerId)}`;
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- results are the API's JSON, described in the admin API's controllers */
+const provider = (p: any) =>
+  fields([
+    ['Provider id', p.providerId],
+    ['Display name', p.displayName],
+    ['Tenant URL', p.tenantUrl],
+    ['SCIM enabled', p.scimEnabled],
+    ['Retired', p.retired],
+    ['Rebaseline matching POSTs', p.rebaselineMatchingPosts],
+    ['Registered at', p.registeredAt],
+  ]);
+
+const providers = (list: any[]) =>
+  table(list, [
+    ['PROVIDER ID', (p) => p.providerId],
+    ['DISPLAY NAME', (p) => p.displayName],
+    ['SCIM', (p) => (p.retired ? 'retired' : p.scimEnabled ? 'enabled' : 'disabled')],
+    ['TENANT URL', (p) => p.tenantUrl],
+  ]);
+
+function tokenStatus(t: any): string {
+  if (t.revoked) return 'revoked';
+  if (t.expiresAt && Date.parse(t.expiresAt) <= Date.now()) return 'expired';
+  return t.replacedBy ? `rotated to ${t.replacedBy}` : 'active';
+}
+
+const tokens = (list: any[]) =>
+  table(list, [
+    ['TOKEN ID', (t) => t.tokenId],
+    ['LABEL', (t) => t.label],
+    ['SCOPES', (t) => t.scopes],
+    ['ISSUED AT', (t) => t.issuedAt],
+    ['EXPIRES AT', (t) => t.expiresAt ?? 'never'],
+    ['STATUS', tokenStatus],
+  ]);
+
+const attributes = (list: any[]) =>
+  table(list, [
+    ['NAME', (a) => a.name],
+    ['TYPE', (a) => a.type],
+    ['STATUS', (a) => (a.retired ? 'retired' : 'registered')],
+    ['REGISTERED AT', (a) => a.registeredAt],
+  ]);
+
+const attribute = (a: any) => fields([['Name', a.name], ['Type', a.type], ['Status', a.retired ? 'retired' : 'registered'], ['Registered at', a.registeredAt]]);
+
+const SHOWN_ONCE = 'The secret is shown once; paste it into Entra ID (Provisioning → Admin Credentials → Secret Token).\n';
+
+const issuedToken = (t: any) =>
+  fields([['Secret Token', t.token], ['Token id', t.tokenId], ['Scopes', t.scopes], ['Expires at', t.expiresAt ?? 'never'], ['Label', t.label]]);
+
+const users = (list: any[]) =>
+  table(list, [
+    ['USER ID', (u) => u.id],
+    ['USERNAME', (u) => u.userName],
+    ['EXTERNAL ID', (u) => u.externalId],
+    ['ACTIVE', (u) => u.active],
+    ['AWAITING REPROVISION', (u) => u.awaitingReprovision],
+  ]);
+
+const user = (u: any) => fields([['User id', u.id], ['userName', u.userName], ['externalId', u.externalId], ['Active', u.active], ['Awaiting reprovision', u.awaitingReprovision]]);
+
+const adminToken = (t: any) => fields([['Admin Token', t.token], ['Token id', t.tokenId], ['Label', t.label], ['Issued at', t.issuedAt], ['Revoked', t.revoked]]);
+const adminTokens = (list: any[]) =>
+  table(list, [
+    ['TOKEN ID', (t) => t.tokenId],
+    ['LABEL', (t) => t.label],
+    ['ISSUED AT', (t) => t.issuedAt],
+    ['STATUS', (t) => (t.revoked ? 'revoked' : 'active')],
+  ]);
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function onOff(value: string | undefined): boolean {
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new UsageError(`--rebaseline-matching-posts takes on or off, not "${value}"`);
+}
+
+const LOOKUPS = ['userName', 'email', 'externalId'] as const;
+
+/** Every command, as issue 9 names them. */
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'idp create',
+    positionals: [],
+    options: ['name', 'id'],
+    required: ['name'],
+    usage: 'idp create --name <display name> [--id <provider id>]   (default id: a random UUID)',
+    request: ({ options }) => ({ method: 'POST', path: '/identity-providers', body: { displayName: options.name, providerId: options.id } }),
+    render: (p) => provider(p) + 'Hand the Tenant URL to the customer; then: token issue, idp enable-scim.\n',
+  },
+  {
+    name: 'idp list',
+    positionals: [],
+    usage: 'idp list',
+    request: () => ({ method: 'GET', path: '/identity-providers' }),
+    render: (r) => providers(r.identityProviders),
+  },
+  {
+    name: 'idp show',
+    positionals: ['providerId'],
+    usage: 'idp show <providerId>',
+    request: (args) => ({ method: 'GET', path: idp(args) }),
+    render: (p) => `${provider(p)}\nTokens:\n${tokens(p.tokens)}\nCustom attributes:\n${attributes(p.customAttributes)}`,
+  },
+  ...(['enable-scim', 'disable-scim', 'retire'] as const).map(
+    (action): Command => ({
+      name: `idp ${action}`,
+      positionals: ['providerId'],
+      usage: `idp ${action} <providerId>`,
+      request: (args) => ({ method: 'POST', path: `${idp(args)}/${action}` }),
+      render: provider,
+    }),
+  ),
+  {
+    name: 'idp set',
+    positionals: ['providerId'],
+    options: ['rebaseline-matching-posts'],
+    required: ['rebaseline-matching-posts'],
+    usage: 'idp set <providerId> --rebaseline-matching-posts on|off',
+    request: (args) => ({ method: 'PATCH', path: idp(args), body: { rebaselineMatchingPosts: onOff(args.options['rebaseline-matching-posts']) } }),
+    render: provider,
+  },
+  {
+    name: 'token issue',
+    positionals: ['providerId'],
+    options: ['scopes', 'expires-in', 'label'],
+    usage: 'token issue <providerId> [--scopes users:read,users:write,users:delete] [--expires-in 90d] [--label <text>]',
+    request: (args) => ({
+      method: 'POST',
+      path: `${idp(args)}/tokens`,
+      body: { scopes: args.options.scopes, expiresIn: args.options['expires-in'], label: args.options.label },
+    }),
+    render: (t) => issuedToken(t) + SHOWN_ONCE,
+  },
+  {
+    name: 'token list',
+    positionals: ['providerId'],
+    usage: 'token list <providerId>',
+    request: (args) => ({ method: 'GET', path: `${idp(args)}/tokens` }),
+    render: (r) => tokens(r.tokens),
+  },
+  {
+    name: 'token revoke',
+    positionals: ['providerId', 'tokenId'],
+    usage: 'token revoke <providerId> <tokenId>',
+    request: (args) => ({ method: 'POST', path: `${idp(args)}/tokens/${enc(args.named.tokenId)}/revoke` }),
+    render: (t) => tokens([t]),
+  },
+  {
+    name: 'token rotate',
+    positionals: ['providerId', 'tokenId'],
+    options: ['overlap'],
+    usage: 'token rotate <providerId> <tokenId> [--overlap 24h]   (the old token works until the overlap ends)',
+    request: (args) => ({ method: 'POST', path: `${idp(args)}/tokens/${enc(args.named.tokenId)}/rotate`, body: { overlap: args.options.overlap } }),
+    render: (t) => issuedToken(t) + fields([['Old token', t.rotated?.tokenId], ['Old token works until', t.rotated?.expiresAt]]) + SHOWN_ONCE,
+  },
+  {
+    name: 'attribute register',
+    positionals: ['providerId', 'name'],
+    options: ['type'],
+    usage: 'attribute register <providerId> <name> [--type string|boolean|integer|decimal|dateTime]   (name: JobCode, or urn:…:2.0:User:JobCode)',
+    request: (args) => ({ method: 'POST', path: `${idp(args)}/custom-attributes`, body: { name: args.named.name, type: args.options.type } }),
+    render: attribute,
+  },
+  {
+    name: 'attribute list',
+    positionals: ['providerId'],
+    usage: 'attribute list <providerId>',
+    request: (args) => ({ method: 'GET', path: `${idp(args)}/custom-attributes` }),
+    render: (r) => attributes(r.customAttributes),
+  },
+  {
+    name: 'attribute retire',
+    positionals: ['providerId', 'name'],
+    usage: 'attribute retire <providerId> <name>',
+    request: (args) => ({ method: 'POST', path: `${idp(args)}/custom-attributes/${enc(args.named.name)}/retire` }),
+    render: attribute,
+  },
+  {
+    name: 'user find',
+    positionals: ['providerId'],
+    options: LOOKUPS,
+    usage: 'user find <providerId> (--userName|--email|--externalId) <value>',
+    request: (args) => {
+      const given = LOOKUPS.filter((by) => args.options[by] !== undefined);
+      if (given.length !== 1) throw new UsageError('user find takes exactly one of --userName, --email, --externalId');
+      return { method: 'GET', path: `${idp(args)}/users?${given[0]}=${enc(args.options[given[0]]!)}` };
+    },
+    render: (r) => users(r.users),
+  },
+  {
+    name: 'user clear',
+    positionals: ['providerId', 'userId', '...paths'],
+    usage: 'user clear <providerId> <userId> <attribute path>...   (e.g. title \'phoneNumbers[type eq "mobile"].value\' JobCode)',
+    request: (args) => ({ method: 'POST', path: `${idp(args)}/users/${enc(args.named.userId)}/clear`, body: { paths: args.rest } }),
+    render: (r) => user(r.user) + fields([['Cleared', r.cleared.length > 0 ? r.cleared.join(', ') : '(none of them had a value)']]),
+  },
+  {
+    name: 'user reprovision',
+    positionals: ['providerId', 'userId'],
+    usage: 'user reprovision <providerId> <userId>   (hidden from its IdP until its next POST re-baselines it)',
+    request: (args) => ({ method: 'POST', path: `${idp(args)}/users/${enc(args.named.userId)}/reprovision` }),
+    render: (r) => user(r.user) + 'Next: Provision on demand in Entra ID (or its next cycle after re-assignment) POSTs the user afresh, with the same id.\n',
+  },
+  {
+    name: 'admin-token issue',
+    positionals: [],
+    options: ['label'],
+    required: ['label'],
+    usage: 'admin-token issue --label <whose it is>',
+    request: ({ options }) => ({ method: 'POST', path: '/admin-tokens', body: { label: options.label } }),
+    render: (t) => adminToken(t) + 'The secret is shown once; the administrator sets it as ADMIN_TOKEN.\n',
+  },
+  {
+    name: 'admin-token list',
+    positionals: [],
+    usage: 'admin-token list',
+    request: () => ({ method: 'GET', path: '/admin-tokens' }),
+    render: (r) => adminTokens(r.adminTokens),
+  },
+  {
+    name: 'admin-token revoke',
+    positionals: ['tokenId'],
+    usage: 'admin-token revoke <tokenId>',
+    request: (args) => ({ method: 'POST', path: `/admin-tokens/${enc(args.named.tokenId)}/revoke` }),
+    render: adminToken,
+  },
+];
