@@ -244,7 +244,7 @@ describe.each(storageTargets().map((t) => [t.name, t] as const))('SCIM error pat
       ['Operations not an array', { schemas: [PATCH_OP], Operations: {} }],
       ['an unknown op', { schemas: [PATCH_OP], Operations: [{ op: 'frobnicate', path: 'title', value: 'x' }] }],
       ['a malformed path', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'emails[type eq', value: 'x' }] }],
-      ['an unknown attribute', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'favouriteColour', value: 'x' }] }],
+      ['a sub-attribute of an unknown attribute', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'favouriteColour.shade', value: 'x' }] }],
       ['a read-only attribute', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'id', value: 'x' }] }],
       ['remove without a path', { schemas: [PATCH_OP], Operations: [{ op: 'remove' }] }],
       ['a boolean that is not one', { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: 'sometimes' }] }],
