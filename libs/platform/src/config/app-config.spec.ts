@@ -208,9 +208,9 @@ describe('loadConfig', () => {
       'SCIM_BOOTSTRAP_TOKEN must be at least 20 characters without spaces (use a random secret)',
     ],
     [
-      'a bare custom attribute name',
-      { SCIM_BOOTSTRAP_PROVIDER_ID: 'entra', SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: 'JobCode' },
-      'SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: "JobCode" is not a custom attribute name of the form urn:…:<Extension>:2.0:User:<attribute>',
+      'a plain name that is a core attribute',
+      { SCIM_BOOTSTRAP_PROVIDER_ID: 'entra', SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: 'title' },
+      'SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: "title" is the User attribute "title"; a custom attribute needs a name of its own',
     ],
     [
       'a standard attribute as custom attribute',
@@ -239,7 +239,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'loud',
       SCIM_BOOTSTRAP_PROVIDER_ID: 'bad id',
       SCIM_BOOTSTRAP_TOKEN: 'short',
-      SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: `JobCode,${CUSTOM}:CostCode,Badge`,
+      SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: `Job Code,${CUSTOM}:CostCode,title`,
     };
     expect(problemsOf(env)).toEqual([
       'PORT must be an integer from 0 to 65535, got "eighty"',
@@ -247,8 +247,8 @@ describe('loadConfig', () => {
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
       'SCIM_BOOTSTRAP_PROVIDER_ID must be 1-128 characters of letters, digits, ".", "_" or "-"',
       'SCIM_BOOTSTRAP_TOKEN must be at least 20 characters without spaces (use a random secret)',
-      'SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: "JobCode" is not a custom attribute name of the form urn:…:<Extension>:2.0:User:<attribute>',
-      'SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: "Badge" is not a custom attribute name of the form urn:…:<Extension>:2.0:User:<attribute>',
+      'SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: "Job Code" is not a custom attribute name of the form JobCode (a letter, then letters, digits, "_", "$" or "-") or urn:…:<Extension>:2.0:User:<attribute>',
+      'SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: "title" is the User attribute "title"; a custom attribute needs a name of its own',
     ]);
   });
 
