@@ -14,7 +14,7 @@ import { PgliteDatabase } from '@app/platform/database/pglite-database';
 import { SqlDatabase } from '@app/platform/database/sql-database';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { projectInline } from './projections/inline-projection';
+import { writeWithInlineProjection } from './projections/inline-projection';
 import { preparedStatements } from './query/statement-names';
 import { describeProjectionError } from './projections/projection-error';
 import { PROJECTION_MIGRATIONS } from './projections/projection.migrations';
@@ -102,7 +102,7 @@ async function openLockedStores(location: StoreLocation, logger: Logger, lock: D
 /** SQL stores write events, claims and read-model rows in one transaction; EventStoreDB keeps reservation streams and catches up. */
 function sqlLog(db: SqlDatabase): { events: EventStore; commands: CommandStore } {
   const log = new PostgresEventStore(db);
-  return { events: log, commands: new SqlCommandStore(db, log, projectInline) };
+  return { events: log, commands: new SqlCommandStore(db, log, writeWithInlineProjection) };
 }
 
 async function openDatabase(location: StoreLocation, logger: Logger): Promise<SqlDatabase> {

@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MessagePort } from 'node:worker_threads';
 import { createLogger } from '../logging/logger';
 import { DatabaseUnavailableError } from './database-unavailable.error';
 import { PgliteDatabase } from './pglite-database';
+import { bumpCounter, CounterRefused, runStatement } from './pglite-procedure.fixture';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** About 400 MB of strings in the worker's heap: over the small limit the crash tests give it. */
 const OUT_OF_MEMORY_QUERY = "SELECT repeat('x', 4000000) || g AS s FROM generate_series(1, 100) g";
+const LONG_QUERY = 'SELECT count(*) FROM generate_series(1, 3000000) a JOIN generate_series(1, 3000000) b ON a = b';
 const SMALL_HEAP_MB = 64;
 
 /** A promise's outcome so far, without waiting for it. */
@@ -160,7 +163,10 @@ describe('PgliteDatabase (PGlite in a worker thread)', () => {
     await expect(escaped.query('SELECT 1')).rejects.toThrow('Transaction is closed');
   });
 
-  it('keeps the event loop free while a long query runs', async () => {
+  it.each([
+    ['a long query', () => db.query(LONG_QUERY)],
+    ['a procedure with a long query', () => db.runProcedure(runStatement, LONG_QUERY)],
+  ])('keeps the event loop free while %s runs', async (_what, run) => {
     let longestGapMs = 0;
     let last = performance.now();
     const ticker = setInterval(() => {
@@ -169,12 +175,54 @@ describe('PgliteDatabase (PGlite in a worker thread)', () => {
       last = now;
     }, 10);
     const started = performance.now();
-    await db.query('SELECT count(*) FROM generate_series(1, 3000000) a JOIN generate_series(1, 3000000) b ON a = b');
+    await run();
     const queryMs = performance.now() - started;
     clearInterval(ticker);
     // On the main thread the longest gap would be the whole query; generous for two busy cores.
     expect(queryMs).toBeGreaterThan(1000);
     expect(longestGapMs).toBeLessThan(queryMs / 2);
+  });
+
+  describe('procedures', () => {
+    beforeEach(() => db.exec('UPDATE counter SET n = 0'));
+
+    it('runs a procedure whole in the worker thread, in one message, and commits its transaction', async () => {
+      const messages = jest.spyOn(MessagePort.prototype, 'postMessage');
+      try {
+        expect(await db.runProcedure(bumpCounter, { by: 2, limit: 10 })).toEqual({ count: 2, onMainThread: false });
+        expect(messages).toHaveBeenCalledTimes(1);
+      } finally {
+        messages.mockRestore();
+      }
+      expect(await db.query('SELECT id, name FROM t')).toEqual([{ id: 2, name: 'bumped by 2' }]);
+    });
+
+    it('rolls the whole transaction back when the procedure throws, and the caller gets the error as its own class again', async () => {
+      await db.runProcedure(bumpCounter, { by: 3, limit: 10 });
+      const refusal = await db.runProcedure(bumpCounter, { by: 8, limit: 10 }).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(CounterRefused);
+      expect(refusal).toMatchObject({ count: 11, refusedAt: new Date('2026-01-02T03:04:05.678Z') });
+      expect(await db.query('SELECT n FROM counter')).toEqual([{ n: 3 }]);
+      expect(await db.query('SELECT id FROM t')).toEqual([{ id: 3 }]);
+    });
+
+    it('keeps the SQL error of a failed statement, with its SQLSTATE', async () => {
+      await expect(db.runProcedure(runStatement, 'SELECT * FROM no_such_table')).rejects.toMatchObject({ code: '42P01' });
+    });
+
+    it('queues procedures and transactions alike: concurrent read-modify-writes each run alone', async () => {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 2 === 0
+            ? db.runProcedure(bumpCounter, { by: 1, limit: 1000 }).then(() => undefined)
+            : db.transaction(async (tx) => {
+                const [{ n }] = await tx.query<{ n: number }>('SELECT n FROM counter');
+                await tx.query('UPDATE counter SET n = $1', [n + 1]);
+              }),
+        ),
+      );
+      expect(await db.query('SELECT n FROM counter')).toEqual([{ n: 20 }]);
+    });
   });
 });
 
@@ -206,10 +254,11 @@ describe('PgliteDatabase on a data directory', () => {
     try {
       await db.exec('CREATE TABLE kept (id int)');
       await db.transaction((tx) => tx.query('INSERT INTO kept VALUES (1)'));
-      const [crashing, queued] = [db.query(OUT_OF_MEMORY_QUERY), db.query('SELECT 1')];
+      const [crashing, queued] = [db.runProcedure(runStatement, OUT_OF_MEMORY_QUERY), db.query('SELECT 1')];
       await expect(crashing).rejects.toBeInstanceOf(DatabaseUnavailableError);
       await expect(queued).rejects.toBeInstanceOf(DatabaseUnavailableError);
       await expect(db.query('SELECT 1')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await expect(db.runProcedure(runStatement, 'SELECT 1')).rejects.toBeInstanceOf(DatabaseUnavailableError);
       await expect(db.transaction((tx) => tx.query('SELECT 1'))).rejects.toBeInstanceOf(DatabaseUnavailableError);
       expect(lines).toContainEqual(expect.objectContaining({ level: 50, err: expect.objectContaining({ code: 'ERR_WORKER_OUT_OF_MEMORY' }), restartInMs: 1000 }));
 

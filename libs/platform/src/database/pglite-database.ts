@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { createLogger } from '../logging/logger';
 import { DatabaseUnavailableError } from './database-unavailable.error';
 import { PgliteRequest, PgliteWorker } from './pglite-worker';
-import { SqlDatabase, SqlExecutor } from './sql-database';
+import { SqlDatabase, SqlExecutor, SqlProcedure } from './sql-database';
 
 /** First wait before restarting a crashed worker; it doubles while restarted workers keep crashing soon. */
 const RESTART_DELAY_MS = 1000;
@@ -71,6 +71,16 @@ export class PgliteDatabase implements SqlDatabase {
     }
     await worker.call({ op: 'end', tx, commit: true });
     return result;
+  }
+
+  /** One message: the procedure runs in the worker, its transaction held there only while it works. */
+  async runProcedure<Args, Result>(procedure: SqlProcedure<Args, Result>, args: Args): Promise<Result> {
+    try {
+      return await this.call<Result>({ op: 'run', module: procedure.module, name: procedure.name, args });
+    } catch (error) {
+      if (error instanceof DatabaseUnavailableError || !procedure.reviveError) throw error;
+      throw procedure.reviveError(error as Error & Record<string, unknown>);
+    }
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,10 @@
  * `{ ready: true }` (or `{ ready: false, error }`) once PGlite has started. After each reply it bumps
  * and notifies workerData.signal, so the main thread may wait for a quick answer without a turn of
  * its event loop. Transactions are PGlite's own: `begin` opens one under PGlite's lock, so requests
- * from outside it wait in PGlite's queue until `end` commits or rolls it back.
+ * from outside it wait in PGlite's queue until `end` commits or rolls it back. `run` loads a
+ * procedure (see SqlProcedure) from its module and runs it here over a SqlDatabase of this PGlite:
+ * a whole transaction in one message, holding PGlite's lock only while it works. Run from sources
+ * (jest), workerData.sources says how to load TypeScript modules as jest does (swc, @app/ paths).
  */
 export const PGLITE_WORKER_SCRIPT = String.raw`'use strict';
 const { workerData } = require('node:worker_threads');
@@ -18,6 +21,35 @@ const signal = new Int32Array(workerData.signal);
 const ROLLBACK = Symbol('rollback');
 const transactions = new Map();
 let db;
+
+const rows = async (result) => (await result).rows;
+function executorOf(handle) {
+  return { query: (sql, params) => rows(handle.query(sql, params)), exec: async (sql) => void (await handle.exec(sql)) };
+}
+// What procedures get: this PGlite as a SqlDatabase.
+const database = {
+  query: (sql, params) => rows(db.query(sql, params)),
+  exec: async (sql) => void (await db.exec(sql)),
+  transaction: (work) => db.transaction((handle) => work(executorOf(handle))),
+};
+
+if (workerData.sources) loadTypeScript(workerData.sources);
+
+function loadTypeScript({ swcPath, root }) {
+  const Module = require('node:module');
+  const { readFileSync } = require('node:fs');
+  const { join } = require('node:path');
+  const swc = require(swcPath);
+  const { $schema, ...options } = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
+  Module._extensions['.ts'] = (module, filename) => {
+    module._compile(swc.transformSync(readFileSync(filename, 'utf8'), { ...options, filename, swcrc: false }).code, filename);
+  };
+  const resolveFilename = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    const alias = /^@app\/([a-z-]+)(\/.*)?$/.exec(request);
+    return resolveFilename.call(this, alias ? join(root, 'libs', alias[1], 'src', alias[2] ?? '') : request, ...rest);
+  };
+}
 
 function reply(message) {
   port.postMessage(message);
@@ -30,7 +62,8 @@ function describe(error) {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const fields = { name: error.name, message: error.message, stack: error.stack };
   for (const [key, value] of Object.entries(error)) {
-    if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) fields[key] = value;
+    if (value instanceof Date) fields[key] = value.toISOString();
+    else if (value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')) fields[key] = value;
   }
   return fields;
 }
@@ -67,6 +100,7 @@ const operations = {
       if (error !== ROLLBACK) throw error;
     });
   },
+  run: ({ module, name, args }) => require(module)[name].run(database, args),
   close: () => db.close(),
 };
 

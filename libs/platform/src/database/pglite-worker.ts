@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { DatabaseUnavailableError } from './database-unavailable.error';
 import { PGLITE_WORKER_SCRIPT } from './pglite-worker-script';
@@ -8,6 +9,7 @@ export type PgliteRequest =
   | { readonly op: 'exec'; readonly sql: string; readonly tx?: number }
   | { readonly op: 'begin'; readonly tx: number }
   | { readonly op: 'end'; readonly tx: number; readonly commit: boolean }
+  | { readonly op: 'run'; readonly module: string; readonly name: string; readonly args: unknown }
   | { readonly op: 'close' };
 
 type ErrorFields = Record<string, unknown> & { readonly message: string };
@@ -61,9 +63,11 @@ export class PgliteWorker {
     const pglitePath = require.resolve('@electric-sql/pglite');
     const { port1, port2 } = new MessageChannel();
     const signal = new SharedArrayBuffer(4);
+    // Run from sources (jest), procedures' modules are TypeScript: the worker compiles them as jest does.
+    const sources = __filename.endsWith('.ts') ? { swcPath: require.resolve('@swc/core'), root: resolve(__dirname, '../../../..') } : undefined;
     const worker = new Worker(PGLITE_WORKER_SCRIPT, {
       eval: true,
-      workerData: { pglitePath, dataDir: options.dataDir, port: port2, signal },
+      workerData: { pglitePath, dataDir: options.dataDir, port: port2, signal, sources },
       transferList: [port2],
       resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb },
     });
@@ -97,7 +101,9 @@ export class PgliteWorker {
     const id = this.nextId++;
     const inTransaction = 'tx' in request && request.tx !== undefined && request.op !== 'begin';
     // An open transaction waits for this thread's next statement: blocking here would only delay it.
-    const waitMs = inTransaction ? TRANSACTION_WAIT_MS : this.pending.size === 0 && this.openTransactions === 0 ? IDLE_WAIT_MS : 0;
+    // A procedure is a whole transaction: this thread has better things to do meanwhile.
+    const quick = this.pending.size === 0 && this.openTransactions === 0 && request.op !== 'run';
+    const waitMs = inTransaction ? TRANSACTION_WAIT_MS : quick ? IDLE_WAIT_MS : 0;
     const answer = new Promise<T>((resolve, reject) => {
       this.port.postMessage({ id, ...request });
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });

@@ -26,5 +26,22 @@ export interface SqlDatabase extends SqlExecutor {
    * caller never reports as done a change that may be lost.
    */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** Present when the database lives elsewhere (a thread) and runs procedures there; see runProcedure. */
+  runProcedure?<Args, Result>(procedure: SqlProcedure<Args, Result>, args: Args): Promise<Result>;
   close(): Promise<void>;
+}
+
+/**
+ * A piece of database work run as a whole where the database is (PGlite's worker thread), so it costs
+ * one message there rather than one per statement. It is found again by `module` (the file that
+ * exports it: pass `__filename`) and `name` (its export), since code does not cross threads; its
+ * argument, result and errors do, by structured clone. `reviveError` turns an error that crossed
+ * (an Error with the thrown one's `name` and primitive fields, Dates as ISO strings) back into what
+ * callers catch.
+ */
+export interface SqlProcedure<Args, Result> {
+  readonly module: string;
+  readonly name: string;
+  run(db: SqlDatabase, args: Args): Promise<Result>;
+  reviveError?(error: Error & Record<string, unknown>): Error;
 }

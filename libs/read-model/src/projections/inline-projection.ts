@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@app/event-store/event-store.port';
-import type { InlineProjection } from '@app/event-store/postgres/sql-command-store';
+import { InlineProjection, reviveWriteError, WriteProcedure, writeInTransaction } from '@app/event-store/postgres/sql-command-store';
 import type { SqlExecutor } from '@app/platform/database/sql-database';
 import { ScimError } from '@app/scim/errors/scim-error';
 import { describeProjectionError } from './projection-error';
@@ -55,3 +55,15 @@ async function holdBehind(tx: SqlExecutor, events: readonly RecordedEvent[], fai
   for (const event of events) await recordQuarantined(tx, heldEvent(event, failure));
   return 'held';
 }
+
+/**
+ * The SQL stores' write with this projection, as one procedure: on PGlite it runs whole in the
+ * database's thread (this module is loaded there too), on PostgreSQL here.
+ */
+export const writeWithInlineProjection: WriteProcedure = {
+  module: __filename,
+  name: 'writeWithInlineProjection',
+  run: (db, write) => db.transaction((tx) => writeInTransaction(tx, write, projectInline)),
+  reviveError: (error) =>
+    error.name === 'ScimError' ? new ScimError(Number(error.status), String(error.detail), error.scimType as ScimError['scimType']) : reviveWriteError(error),
+};
