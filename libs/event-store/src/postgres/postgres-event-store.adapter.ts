@@ -103,12 +103,12 @@ export async function appendInTransaction(
   expected: ExpectedRevision,
 ): Promise<{ result: AppendResult; recorded?: RecordedEvent[] }> {
   if (events.length === 0) throw new Error('appendToStream needs at least one event');
-  await tx.query('SELECT pg_advisory_xact_lock_shared($1, $2)', [...APPENDER_LOCK]);
   // -1 stands for a stream being created; it never commits as such, the revision appended replaces it.
+  // The lock is taken in the row's source, so before the row's write gives the transaction its id.
   const [stream] = await tx.query<{ revision: number }>(
-    `INSERT INTO event_streams (stream_id, revision) VALUES ($1, -1)
+    `INSERT INTO event_streams (stream_id, revision) SELECT $1, -1 FROM (SELECT pg_advisory_xact_lock_shared($2, $3)) AS appender
      ON CONFLICT (stream_id) DO UPDATE SET revision = event_streams.revision RETURNING revision`,
-    [streamId],
+    [streamId, ...APPENDER_LOCK],
   );
   const existing = await alreadyAppended(tx, streamId, events);
   if (existing) return { result: existing };
