@@ -10,10 +10,10 @@ import { UserWriter } from '../apps/scim-api/src/users/shared/user-writer';
 
 /** UserAdministration over a running server's stores, built from the providers the SCIM handlers get (the admin API's HTTP route is tested with it). */
 export function userAdministration(server: ScimTestServer): UserAdministration {
-  const config = { ...loadConfig({}), publicBaseUrl: server.origin };
+  const config = loadConfig({});
   const notifyRelay = async () => server.relay?.notify();
   const handler = new CommandHandler(server.stores.commands, [readYourWrites(server.stores.projector), notifyRelay]);
-  return new UserAdministration(server.stores.users, server.stores.providers, new UserWriter(handler, server.stores.commands, config), config);
+  return new UserAdministration(server.stores.users, server.stores.providers, new UserWriter(handler, server.stores.commands, config), config, server.origin);
 }
 
 export const ADMIN: AdminProvenance = { actor: { kind: 'admin', tokenId: 'admin-token-1', name: 'helpdesk' }, correlationId: randomUUID(), clientAddress: '127.0.0.1' };

@@ -6,8 +6,8 @@ import { IdentityProviderDirectory } from '@app/read-model/store/identity-provid
 import { UserLookup, UserReadModel, UserRow } from '@app/read-model/store/user-read-model';
 import { renderUser } from '@app/scim/resource/render-user';
 import { UserSchema } from '@app/scim/schema/user-schema';
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG } from '../../app.tokens';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { APP_CONFIG, SCIM_ORIGIN } from '../../app.tokens';
 import type { Provenance } from '../shared/event-metadata';
 import { UserWriter, WrittenUser } from '../shared/user-writer';
 
@@ -43,6 +43,8 @@ export class UserAdministration {
     private readonly providers: IdentityProviderDirectory,
     private readonly writer: UserWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    /** SCIM's origin when the admin routes have a listener of their own; without it and PUBLIC_BASE_URL, meta.location is a path. */
+    @Optional() @Inject(SCIM_ORIGIN) private readonly scimOrigin: string | null = null,
   ) {}
 
   async find(providerId: string, by: UserLookup, value: string): Promise<AdministeredUser[]> {
@@ -81,7 +83,7 @@ export class UserAdministration {
 
   private administered(schema: UserSchema, providerId: string, row: UserRow, awaitingReprovision: boolean): AdministeredUser {
     const { userName, externalId, active } = row.attributes;
-    const origin = this.config.publicBaseUrl ?? `http://${this.config.host}:${this.config.port}`;
+    const origin = this.config.publicBaseUrl ?? this.scimOrigin ?? '';
     const location = `${origin}/scim/v2/enterprise-idps/${encodeURIComponent(providerId)}/Users/${encodeURIComponent(row.userId)}`;
     return {
       id: row.userId,
