@@ -3,6 +3,7 @@ import { DEFAULT_SCIM_LIMITS as limits } from '@app/scim/limits/scim-limits';
 import type { UserAttributes } from '@app/scim/resource/user-attributes';
 import { UserSchema } from '@app/scim/schema/user-schema';
 import { CUSTOM, ENTERPRISE } from '@app/testing/entra-payloads';
+import fc from 'fast-check';
 import { decideClear } from './user.clear.decide';
 import { UserEvent } from './user.events';
 import { foldUser } from './user.state';
@@ -82,5 +83,23 @@ describe('decideClear (an administrator clears what Entra never clears)', () => 
     ['deleted', [provisioned, { type: 'UserDeleted', data: ref }]],
   ])('refuses a user that is %s as USER_NOT_FOUND', (_case, history) => {
     expect(() => clear(['title'], history)).toThrow(expect.objectContaining({ code: 'USER_NOT_FOUND' }));
+  });
+});
+
+describe('decideClear properties', () => {
+  const CLEARABLE = ['title', 'nickName', 'externalId', 'phoneNumbers', 'phoneNumbers[type eq "mobile"]', 'phoneNumbers[type eq "work"].value', `${CUSTOM}:JobCode`, `${ENTERPRISE}:department`, ENTERPRISE];
+
+  it('leaves nothing to clear a second time, keeps userName, and reports a path only when its clear changed something', () => {
+    fc.assert(
+      fc.property(fc.subarray(CLEARABLE, { minLength: 1 }), (paths) => {
+        const first = clear(paths);
+        const history = [provisioned, ...first.events];
+        expect(clear(paths, history)).toEqual({ events: [], cleared: [] });
+        const after = foldUser(history);
+        expect(after.status === 'present' && after.attributes.userName).toBe(ada.userName);
+        expect(first.cleared.every((path) => paths.includes(path))).toBe(true);
+        expect(first.events.length > 0).toBe(first.cleared.length > 0);
+      }),
+    );
   });
 });
