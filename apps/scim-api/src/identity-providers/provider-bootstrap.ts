@@ -34,19 +34,20 @@ export async function ensureProvider(stores: Stores, bootstrap: BootstrapProvide
   };
 }
 
-/** First start without configuration: one demo IdP, whose Tenant URL and token are printed once. */
-export async function createDemoProviderIfEmpty(stores: Stores): Promise<{ providerId: string; token: string } | undefined> {
+/** First start without configuration: one demo IdP with an all-scope token labelled demo; its Tenant URL, token and token id are printed once (the id, so it can be revoked). */
+export async function createDemoProviderIfEmpty(stores: Stores): Promise<{ providerId: string; tokenId: string; token: string } | undefined> {
   const [{ count }] = await stores.db.query<{ count: number }>('SELECT count(*)::int AS count FROM identity_providers');
   if (Number(count) > 0) return undefined;
   const providerId = randomUUID();
   const token = newTokenSecret();
+  const tokenId = randomUUID();
   const writer = new IdentityProviderWriter(stores, 'first-start');
   await writer.write(providerId, (state) =>
     decideAll(state, [
       (s) => decideRegister(s, providerId, 'Demo identity provider'),
       decideEnableScim,
-      (s) => decideIssueToken(s, { tokenId: randomUUID(), digest: digestToken(token), label: 'demo' }),
+      (s) => decideIssueToken(s, { tokenId, digest: digestToken(token), label: 'demo' }),
     ]),
   );
-  return { providerId, token };
+  return { providerId, tokenId, token };
 }
