@@ -1,11 +1,10 @@
-import { migrate } from '@app/platform/database/migrations';
 import { PgDatabase } from '@app/platform/database/pg-database';
 import { PgliteDatabase } from '@app/platform/database/pglite-database';
 import { SqlDatabase, SqlExecutor } from '@app/platform/database/sql-database';
 import { parseFilter } from '@app/scim/filter/filter-parser';
 import { UserSchema } from '@app/scim/schema/user-schema';
 import { storageTargets } from '@app/testing/postgres-target';
-import { READ_MODEL_MIGRATIONS } from '../store/read-model.migrations';
+import { migrateReadModel } from '../store/read-model-schema';
 import { UserReadModel } from '../store/user-read-model';
 import { compileFilter } from './filter-to-sql';
 import { compileSort } from './sort-to-sql';
@@ -93,7 +92,7 @@ describe.each(targets.map((t) => [t.name, t] as const))('the read model answers 
 
   beforeAll(async () => {
     db = target.freshDatabase ? await PgDatabase.connect(await target.freshDatabase()) : await PgliteDatabase.open();
-    await migrate(db, READ_MODEL_MIGRATIONS);
+    await migrateReadModel(db);
     // 10k users of p1, and 1k of p2 sharing the values.
     await seedSyntheticUsers(db, { p1: USERS, p2: USERS / 10 });
     recording = new RecordingDatabase(db);

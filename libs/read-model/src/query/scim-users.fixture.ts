@@ -2,6 +2,7 @@ import { migrate } from '@app/platform/database/migrations';
 import { PgliteDatabase } from '@app/platform/database/pglite-database';
 import { UserSchema } from '@app/scim/schema/user-schema';
 import { READ_MODEL_MIGRATIONS } from '../store/read-model.migrations';
+import { USER_ADMINISTRATION_MIGRATIONS } from '../store/user-administration.migrations';
 
 // Test data for the query specs; kept out of the spec files so the filter and sort specs share it.
 
@@ -107,8 +108,9 @@ export const P1_USERS = TEST_USERS.filter((u) => u.providerId === 'p1');
 /** An in-memory PGlite with the read-model schema and `users` inserted. */
 export async function openTestReadModel(users: readonly TestUser[] = TEST_USERS): Promise<PgliteDatabase> {
   const db = await PgliteDatabase.open();
-  // PgliteDatabase.query prepares its SQL, and a prepared statement holds one command: apply each alone.
-  const oneStatementEach = READ_MODEL_MIGRATIONS.flatMap((m) =>
+  // PgliteDatabase.query prepares its SQL, and a prepared statement holds one command: apply each alone
+  // (the users' tables only: other migrations have statements that a split on ";" would cut).
+  const oneStatementEach = [...READ_MODEL_MIGRATIONS, ...USER_ADMINISTRATION_MIGRATIONS].flatMap((m) =>
     m.sql
       .split(';')
       .filter((sql) => sql.trim() !== '')
