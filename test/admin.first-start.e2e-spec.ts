@@ -33,7 +33,11 @@ const FIRST_START = /^(?=[\s\S]*Admin Token: +\S+\n)(?=[\s\S]*SCIM ingress liste
 
     const listed = await runCli({ PORT: env.PORT, ADMIN_TOKEN: adminToken }, 'idp', 'list', '--json');
     expect({ status: listed.status, stderr: listed.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(JSON.parse(listed.stdout).identityProviders).toMatchObject([{ displayName: 'Demo identity provider', scimEnabled: true, tenantUrl }]);
+    const [demo] = JSON.parse(listed.stdout).identityProviders;
+    expect(demo).toMatchObject({ displayName: 'Demo identity provider', scimEnabled: true, tenantUrl });
+    // The printed token id is the demo token's, so it can be rotated or revoked.
+    const tokens = await runCli({ PORT: env.PORT, ADMIN_TOKEN: adminToken }, 'token', 'list', demo.providerId, '--json');
+    expect(JSON.parse(tokens.stdout).tokens).toMatchObject([{ tokenId: /Token id: +(\S+)/.exec(first.output)![1], label: 'demo', revoked: false }]);
     const table = await runCli({ PORT: env.PORT, ADMIN_TOKEN: adminToken }, 'admin-token', 'list');
     expect(table.stdout).toMatch(/^TOKEN ID +LABEL +ISSUED AT +STATUS\n\S+ +first start +\S+ +active\n$/);
     // The demo's Secret Token is a SCIM token: it opens SCIM, never the admin API.

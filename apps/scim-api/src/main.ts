@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   if (demo) {
     // Shown once on the console, never logged: the token is a credential.
     process.stdout.write(
-      `\nA demo identity provider was created.\n  Tenant URL:   ${origin}/scim/v2/enterprise-idps/${demo.providerId}\n  Secret Token: ${demo.token}\n\n`,
+      `\nA demo identity provider was created.\n  Tenant URL:   ${origin}/scim/v2/enterprise-idps/${demo.providerId}\n  Secret Token: ${demo.token}\n` +
+        `  Token id:     ${demo.tokenId} (to rotate or revoke it: npm run admin -- token rotate|revoke ${demo.providerId} ${demo.tokenId})\n\n`,
     );
   }
   if (firstAdmin) {
