@@ -195,10 +195,6 @@ describe('issue tokens', () => {
       .then([issued('t1', 'd1', { scopes: ['users:read', 'users:write'], expiresAt: '2027-03-02T06:00:00.000Z', label: 'Entra production', issuedAt: now })]);
   });
 
-  it('keeps the positional form of the direct-database CLI', () => {
-    expect(decideIssueToken(evolveIdentityProvider(initialIdentityProviderState, registered), 't1', 'd1')).toEqual([issued('t1', 'd1')]);
-  });
-
   it.each<[string, Partial<TokenToIssue>, DomainErrorCode]>([
     ['no scope', { scopes: [] }, 'TOKEN_SCOPES_INVALID'],
     ['an unknown scope', { scopes: ['users:read', 'groups:read' as never] }, 'TOKEN_SCOPES_INVALID'],

@@ -50,11 +50,7 @@ export function decideSetRebaselineMatchingPosts(state: IdentityProviderState, e
 }
 
 /** Idempotent for a live token with the same digest (a start-up bootstrap, a retried write). */
-export function decideIssueToken(state: IdentityProviderState, token: TokenToIssue): IdentityProviderEvent[];
-/** The direct-database CLI's form (every scope, no expiry), until apps/scim-api/src/cli.ts becomes an admin API client. */
-export function decideIssueToken(state: IdentityProviderState, tokenId: string, digest: string): IdentityProviderEvent[];
-export function decideIssueToken(state: IdentityProviderState, issue: TokenToIssue | string, digest?: string): IdentityProviderEvent[] {
-  const token = typeof issue === 'string' ? { tokenId: issue, digest: digest! } : issue;
+export function decideIssueToken(state: IdentityProviderState, token: TokenToIssue): IdentityProviderEvent[] {
   const provider = requireActive(state);
   if (provider.tokens.some((t) => t.digest === token.digest && !t.revoked)) return [];
   const label = token.label?.trim();
