@@ -1,8 +1,51 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { HostileKind, runHostileClient, Tenant } from './tenant-load';
+import { MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { HostileKind, HostileReport, runHostileClient, Tenant } from './tenant-load';
 
-/** Runs the hostile client in its own thread, so that its own work does not weigh on the server's event loop. */
-const { tenant, concurrency, kinds } = workerData as { tenant: Tenant; concurrency: number; kinds: HostileKind[] };
+/**
+ * Runs the hostile client in its own thread, so that its own work does not weigh on the server's
+ * event loop, until a message on the parent port; then posts its report. With a `control` port
+ * (bench:noisy) it starts paused and answers 'resume' and 'pause' there, 'paused' once its requests
+ * in flight are answered, so one server sees the attack come and go.
+ */
+const { tenant, concurrency, kinds, control } = workerData as { tenant: Tenant; concurrency: number; kinds: HostileKind[]; control?: MessagePort };
 let stopped = false;
-parentPort?.once('message', () => (stopped = true));
-void runHostileClient(tenant, concurrency, () => stopped, kinds).then((report) => parentPort?.postMessage(report));
+let paused = control !== undefined;
+const stints: HostileReport[] = [];
+let wake: (() => void) | undefined;
+parentPort?.once('message', () => {
+  stopped = true;
+  wake?.();
+});
+control?.on('message', (message: 'pause' | 'resume') => {
+  paused = message === 'pause';
+  wake?.();
+});
+
+async function attack(): Promise<HostileReport> {
+  while (!stopped) {
+    if (paused) {
+      await new Promise<void>((resolve) => (wake = resolve));
+      continue;
+    }
+    stints.push(await runHostileClient(tenant, concurrency, () => stopped || paused, kinds));
+    control?.postMessage('paused');
+  }
+  return merge(stints);
+}
+
+function merge(reports: readonly HostileReport[]): HostileReport {
+  const merged = { statuses: {} as Record<string, number>, byKind: {} as HostileReport['byKind'] };
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [key, n] of Object.entries(from)) into[key] = (into[key] ?? 0) + n;
+  };
+  for (const report of reports) {
+    add(merged.statuses, report.statuses);
+    for (const [kind, statuses] of Object.entries(report.byKind)) add((merged.byKind[kind as HostileKind] ??= {}), statuses);
+  }
+  return merged;
+}
+
+void attack().then((report) => {
+  control?.close();
+  parentPort?.postMessage(report);
+});

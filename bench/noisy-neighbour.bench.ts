@@ -3,23 +3,29 @@ import { AppConfig, loadConfig } from '@app/platform/config/app-config';
 import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { createScimApp } from '../apps/scim-api/src/create-app';
 import { ensureProvider } from '../apps/scim-api/src/identity-providers/provider-bootstrap';
-import { HOSTILE_KINDS, HostileKind, HostileReport, httpCall, percentile, runEntraCycles, startHostileWorker, Tenant } from './tenant-load';
+import { HOSTILE_KINDS, HostileKind, HostileReport, httpCall, percentile, runEntraCycles, Tenant } from './tenant-load';
 
 /**
  * Tenant B's Entra cycle (match, create, update, disable, delete; CONCURRENCY users in flight,
- * B_RATE requests/s) undisturbed, then beside a hostile client on tenant A (large filters, big bodies,
- * unauthenticated 1 MB bodies, bursts beyond the rate limits; in a worker thread), each on a fresh
- * store with the default configuration, while /health/live is probed every 100 ms on a new
- * connection. Medians of ROUNDS rounds. Usage: npm run bench:noisy (add DATABASE_URL=postgres://…
- * for a PostgreSQL server instead of embedded PGlite; BENCH_HOSTILE_KINDS=filter,search,… runs only
- * those kinds of hostile request, to see what each costs tenant B).
+ * B_RATE requests/s) undisturbed and beside a hostile client on tenant A (large filters, big bodies,
+ * unauthenticated 1 MB bodies, bursts beyond the rate limits; in a worker thread), on a fresh store
+ * per round with the default configuration, while /health/live is probed every 100 ms on a new
+ * connection. Within a round the two phases alternate in slices of SLICE_USERS users on one server,
+ * so both meet the same load from whatever else runs on the machine (on a shared box, separate
+ * phases of 10 s each differed more between themselves than the attack made them differ). Medians
+ * of ROUNDS rounds. Usage: npm run bench:noisy (add DATABASE_URL=postgres://… for a PostgreSQL
+ * server instead of embedded PGlite; BENCH_HOSTILE_KINDS=filter,search,… runs only those kinds of
+ * hostile request, to see what each costs tenant B).
  */
-const USERS = Number(process.env.BENCH_USERS ?? 60);
+const USERS = Number(process.env.BENCH_USERS ?? 90);
+const SLICE_USERS = Number(process.env.BENCH_SLICE_USERS ?? 15);
 const A_USERS = Number(process.env.BENCH_A_USERS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 /** Tenant B's pace: twice the 25 requests/s Entra asks for, half the default per-token limit. */
@@ -31,8 +37,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KINDS = hostileKinds(process.env.BENCH_HOSTILE_KINDS);
 const silent = createLogger('silent');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+type Phase = 'undisturbed' | 'disturbed';
+const PHASES: readonly Phase[] = ['undisturbed', 'disturbed'];
 
-interface RoundResult {
+interface PhaseResult {
   p50: number;
   p99: number;
   cycleP50: number;
@@ -40,13 +48,17 @@ interface RoundResult {
   rate: number;
   bRefused: number;
   bFailed: number;
-  aRefused: number;
-  aAnswered: number;
   liveMax: number;
   liveP99: number;
   /** The server's event loop (this thread's), longest delay seen while B ran. */
   loopMax: number;
-  attack?: HostileReport;
+}
+
+interface RoundResult {
+  phases: Record<Phase, PhaseResult>;
+  aRefused: number;
+  aAnswered: number;
+  attack: HostileReport;
 }
 
 function hostileKinds(raw: string | undefined): readonly HostileKind[] {
@@ -57,7 +69,48 @@ function hostileKinds(raw: string | undefined): readonly HostileKind[] {
   return kinds as HostileKind[];
 }
 
-async function round(disturbed: boolean): Promise<RoundResult> {
+/** The hostile worker, started paused: `attack()` starts it, `pause()` resolves once its requests in flight are answered; `stop()` once. */
+function startPausableHostile(tenant: Tenant) {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(join(__dirname, 'hostile-client.worker.js'), {
+    workerData: { tenant, concurrency: HOSTILE_CONCURRENCY, kinds: KINDS, control: port2 },
+    transferList: [port2],
+  });
+  const report = new Promise<HostileReport>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const stop = async (): Promise<HostileReport> => {
+    worker.postMessage('stop');
+    try {
+      return await report;
+    } finally {
+      port1.close();
+      await worker.terminate();
+    }
+  };
+  let stopped: Promise<HostileReport> | undefined;
+  return {
+    attack: () => port1.postMessage('resume'),
+    pause: () =>
+      new Promise<void>((resolve) => {
+        port1.once('message', () => resolve());
+        port1.postMessage('pause');
+      }),
+    stop: (): Promise<HostileReport> => (stopped ??= stop()),
+  };
+}
+
+interface Samples {
+  latencies: number[];
+  cycles: number[];
+  statuses: Record<number, number>;
+  seconds: number;
+  live: number[];
+  loopMax: number;
+}
+
+async function round(): Promise<RoundResult> {
   const databaseUrl = process.env.DATABASE_URL ? await createEmptyDatabase(process.env.DATABASE_URL, 'scim_bench') : undefined;
   const config: AppConfig = { ...loadConfig({}), port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl, logLevel: 'silent' };
   const stores = await openStores(config, silent);
@@ -69,76 +122,104 @@ async function round(disturbed: boolean): Promise<RoundResult> {
   const { port } = app.getHttpServer().address() as { port: number };
   const origin = `http://127.0.0.1:${port}`;
   const tenant = (p: { providerId: string; token: string }): Tenant => ({ url: `${origin}/scim/v2/enterprise-idps/${p.providerId}`, token: p.token });
+  const hostile = startPausableHostile(tenant(a));
   try {
     await runEntraCycles(tenant(a), A_USERS, { concurrency: 8, requestsPerSecond: SEED_RATE, keepUsers: true });
-    const hostile = disturbed ? startHostileWorker(join(__dirname, 'hostile-client.worker.js'), tenant(a), HOSTILE_CONCURRENCY, KINDS) : undefined;
-    if (hostile) await delay(1000);
-    let done = false;
-    const live: number[] = [];
-    const probing = (async () => {
-      while (!done) {
-        const started = performance.now();
-        await httpCall(false, 'GET', `${origin}/health/live`, {});
-        live.push(performance.now() - started);
-        await delay(100);
+    const samples: Record<Phase, Samples> = { undisturbed: noSamples(), disturbed: noSamples() };
+    for (let slice = 0; slice < 2 * Math.ceil(USERS / SLICE_USERS); slice += 1) {
+      const phase = PHASES[slice % 2];
+      if (phase === 'disturbed') {
+        hostile.attack();
+        await delay(1000);
       }
-    })();
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
-    const started = performance.now();
-    const cycle = await runEntraCycles(tenant(b), USERS, { concurrency: CONCURRENCY, requestsPerSecond: B_RATE }).finally(() => (done = true));
-    const seconds = (performance.now() - started) / 1000;
-    loop.disable();
-    const attack = await hostile?.stop();
-    await probing;
+      await runSlice(tenant(b), origin, samples[phase]);
+      if (phase === 'disturbed') await hostile.pause();
+    }
+    const attack = await hostile.stop();
     const count = (statuses: Record<string, number>, match: (status: number) => boolean) =>
       Object.entries(statuses).reduce((sum, [status, n]) => sum + (match(Number(status)) ? n : 0), 0);
+    const figures = (s: Samples): PhaseResult => ({
+      p50: percentile(s.latencies, 50),
+      p99: percentile(s.latencies, 99),
+      cycleP50: percentile(s.cycles, 50),
+      cycleP99: percentile(s.cycles, 99),
+      rate: s.latencies.length / s.seconds,
+      bRefused: count(s.statuses, (status) => status === 429),
+      bFailed: count(s.statuses, (status) => status >= 500),
+      liveMax: Math.max(...s.live),
+      liveP99: percentile(s.live, 99),
+      loopMax: s.loopMax,
+    });
     return {
-      p50: percentile(cycle.latencies, 50),
-      p99: percentile(cycle.latencies, 99),
-      cycleP50: percentile(cycle.cycles, 50),
-      cycleP99: percentile(cycle.cycles, 99),
-      rate: cycle.latencies.length / seconds,
-      bRefused: count(cycle.statuses, (s) => s === 429),
-      bFailed: count(cycle.statuses, (s) => s >= 500),
-      aRefused: attack ? count(attack.statuses, (s) => s === 429) : 0,
-      aAnswered: attack ? Object.values(attack.statuses).reduce((x, y) => x + y, 0) : 0,
-      liveMax: Math.max(...live),
-      liveP99: percentile(live, 99),
-      loopMax: loop.max / 1e6,
+      phases: { undisturbed: figures(samples.undisturbed), disturbed: figures(samples.disturbed) },
+      aRefused: count(attack.statuses, (s) => s === 429),
+      aAnswered: Object.values(attack.statuses).reduce((x, y) => x + y, 0),
       attack,
     };
   } finally {
+    await hostile.stop().catch(() => undefined);
     await app.close();
     await stores.close();
   }
 }
 
-async function main(): Promise<void> {
-  const results: Record<'undisturbed' | 'disturbed', RoundResult[]> = { undisturbed: [], disturbed: [] };
-  for (let i = 1; i <= ROUNDS; i += 1) {
-    for (const phase of ['undisturbed', 'disturbed'] as const) {
-      results[phase].push(await round(phase === 'disturbed'));
-      const { attack, ...figures } = results[phase].at(-1)!;
-      process.stderr.write(`round ${i} ${phase}: ${JSON.stringify(figures)}${attack ? `; A by kind: ${JSON.stringify(attack.byKind)}` : ''}\n`);
+function noSamples(): Samples {
+  return { latencies: [], cycles: [], statuses: {}, seconds: 0, live: [], loopMax: 0 };
+}
+
+/** One slice of tenant B's cycles, /health/live probed meanwhile; adds what it saw to `into`. */
+async function runSlice(b: Tenant, origin: string, into: Samples): Promise<void> {
+  let done = false;
+  const probing = (async () => {
+    while (!done) {
+      const started = performance.now();
+      await httpCall(false, 'GET', `${origin}/health/live`, {});
+      into.live.push(performance.now() - started);
+      await delay(100);
     }
+  })();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const started = performance.now();
+  const cycle = await runEntraCycles(b, SLICE_USERS, { concurrency: CONCURRENCY, requestsPerSecond: B_RATE }).finally(() => (done = true));
+  into.seconds += (performance.now() - started) / 1000;
+  loop.disable();
+  await probing;
+  into.latencies.push(...cycle.latencies);
+  into.cycles.push(...cycle.cycles);
+  for (const [status, n] of Object.entries(cycle.statuses)) into.statuses[Number(status)] = (into.statuses[Number(status)] ?? 0) + n;
+  into.loopMax = Math.max(into.loopMax, loop.max / 1e6);
+}
+
+async function main(): Promise<void> {
+  const rounds: RoundResult[] = [];
+  for (let i = 1; i <= ROUNDS; i += 1) {
+    const result = await round();
+    rounds.push(result);
+    for (const phase of PHASES) process.stderr.write(`round ${i} ${phase}: ${JSON.stringify(result.phases[phase])}\n`);
+    process.stderr.write(`round ${i} A by kind: ${JSON.stringify(result.attack.byKind)}\n`);
   }
   const store = process.env.DATABASE_URL ? 'PostgreSQL server' : 'PGlite (embedded)';
-  type Figure = Exclude<keyof RoundResult, 'attack'>;
-  const m = (phase: 'undisturbed' | 'disturbed', key: Figure) => median(results[phase].map((r) => r[key]));
+  const m = (phase: Phase, key: keyof PhaseResult) => median(rounds.map((r) => r.phases[phase][key]));
+  const slices = Math.ceil(USERS / SLICE_USERS);
   process.stdout.write(
-    `Tenant B's Entra cycle, ${store}, ${USERS} users, ${CONCURRENCY} in flight, at most ${B_RATE} requests/s; hostile tenant A: ${HOSTILE_CONCURRENCY} per kind (${KINDS.join(', ')}); median of ${ROUNDS} rounds:\n` +
+    `Tenant B's Entra cycle, ${store}, ${slices} slices of ${SLICE_USERS} users per phase, alternating, ${CONCURRENCY} in flight, at most ${B_RATE} requests/s; ` +
+      `hostile tenant A: ${HOSTILE_CONCURRENCY} per kind (${KINDS.join(', ')}); median of ${ROUNDS} rounds (load average before: ${loadavg()[0].toFixed(1)}):\n` +
       `  ${''.padEnd(12)} ${'B req/s'.padStart(8)} ${'B p50'.padStart(9)} ${'B p99'.padStart(9)} ${'cycle p50'.padStart(10)} ${'cycle p99'.padStart(10)} ${'B 429'.padStart(6)} ${'B 5xx'.padStart(6)} ${'A 429'.padStart(7)} ${'A total'.padStart(8)} ${'live p99'.padStart(9)} ${'live max'.padStart(9)} ${'loop max'.padStart(9)}\n`,
   );
-  for (const phase of ['undisturbed', 'disturbed'] as const) {
-    const ms = (key: Figure, width: number) => `${m(phase, key).toFixed(0)} ms`.padStart(width);
+  const a = (key: 'aRefused' | 'aAnswered', phase: Phase) => (phase === 'disturbed' ? String(median(rounds.map((r) => r[key]))) : '0');
+  for (const phase of PHASES) {
+    const ms = (key: keyof PhaseResult, width: number) => `${m(phase, key).toFixed(0)} ms`.padStart(width);
     process.stdout.write(
       `  ${phase.padEnd(12)} ${m(phase, 'rate').toFixed(0).padStart(8)} ${ms('p50', 9)} ${ms('p99', 9)} ${ms('cycleP50', 10)} ${ms('cycleP99', 10)} ` +
-        `${String(m(phase, 'bRefused')).padStart(6)} ${String(m(phase, 'bFailed')).padStart(6)} ${String(m(phase, 'aRefused')).padStart(7)} ${String(m(phase, 'aAnswered')).padStart(8)} ${ms('liveP99', 9)} ${ms('liveMax', 9)} ${ms('loopMax', 9)}\n`,
+        `${String(m(phase, 'bRefused')).padStart(6)} ${String(m(phase, 'bFailed')).padStart(6)} ${a('aRefused', phase).padStart(7)} ${a('aAnswered', phase).padStart(8)} ${ms('liveP99', 9)} ${ms('liveMax', 9)} ${ms('loopMax', 9)}\n`,
     );
   }
-  const ratio = (key: Figure) => (m('disturbed', key) / m('undisturbed', key)).toFixed(2);
-  process.stdout.write(`  disturbed / undisturbed p99 (target ≤ 2×): per request ${ratio('p99')}×, per user cycle ${ratio('cycleP99')}×\n`);
+  // The ratio of each round (both phases met the same machine load), then their median.
+  const ratio = (key: keyof PhaseResult) => median(rounds.map((r) => r.phases.disturbed[key] / r.phases.undisturbed[key]));
+  process.stdout.write(
+    `  disturbed / undisturbed p99 (target ≤ 2×), median of the rounds' ratios: per request ${ratio('p99').toFixed(2)}× (rounds: ${rounds.map((r) => (r.phases.disturbed.p99 / r.phases.undisturbed.p99).toFixed(2)).join(', ')}), per user cycle ${ratio('cycleP99').toFixed(2)}×\n`,
+  );
 }
 
 main().then(
