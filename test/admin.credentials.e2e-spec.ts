@@ -4,6 +4,7 @@ import { storageTargets } from '@app/testing/postgres-target';
 import { scimRequest } from '@app/testing/scim-client';
 import { ScimTestServer } from '@app/testing/scim-test-server';
 import { StreamIds } from '@app/identity/shared/stream-ids';
+import { loadConfig } from '@app/platform/config/app-config';
 
 const ACME = { providerId: 'acme', token: 'acme-scim-token-0123456789abcdef' };
 
@@ -99,5 +100,27 @@ describe('ADMIN_PORT: the admin routes on a listener of their own', () => {
     const onAdminPort = await scimRequest('GET', `${server.adminOrigin}/scim/v2/enterprise-idps/${ACME.providerId}/Users`, { token: ACME.token });
     expect(onAdminPort.status).toBe(404);
     expect((await scimRequest('GET', `${server.tenantUrl(ACME.providerId)}/Users`, { token: ACME.token })).status).toBe(200);
+  });
+});
+
+describe('refusals of the admin API, sent late as SCIM\'s are (RATE_LIMIT_REFUSAL_DELAY_MS)', () => {
+  let server: ScimTestServer;
+  beforeAll(async () => {
+    server = await ScimTestServer.start(storageTargets()[0], [], undefined, { ...withAdminToken(), rateLimits: { ...loadConfig({}).rateLimits, refusalDelayMs: 1000 } });
+  });
+  afterAll(async () => server?.close());
+
+  it('answers a wrong token and an unknown route after the delay, an authenticated request at once', async () => {
+    const timed = async (request: () => Promise<{ status: number }>) => {
+      const started = performance.now();
+      const { status } = await request();
+      return { status, ms: performance.now() - started };
+    };
+    const wrong = await timed(() => new AdminClient(server.adminOrigin, 'guessed-admin-token-0123456789').get('/admin-tokens'));
+    const unknown = await timed(() => new AdminClient(server.adminOrigin).get('/nothing-here'));
+    const allowed = await timed(() => new AdminClient(server.adminOrigin).get('/admin-tokens'));
+    expect([wrong.status, unknown.status, allowed.status]).toEqual([401, 404, 200]);
+    expect(Math.min(wrong.ms, unknown.ms)).toBeGreaterThanOrEqual(990);
+    expect(allowed.ms).toBeLessThan(900);
   });
 });

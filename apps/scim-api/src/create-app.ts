@@ -80,7 +80,7 @@ function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Lo
   const fastify = app.getHttpAdapter().getInstance();
   const rateLimits = new ScimRateLimits(config.rateLimits);
   // First: an admin request, answered or admitted here, is no SCIM request to the hooks after it.
-  authenticateAdmins(fastify, app.get(AdminAuthenticator), logger);
+  authenticateAdmins(fastify, app.get(AdminAuthenticator), logger, config.rateLimits.refusalDelayMs);
   authenticateBeforeBody(fastify, app.get(ScimAuthenticator), rateLimits, logger);
   rationSearches(fastify, rateLimits, config.limits, logger);
   workInFairTurns(fastify, new FairTurns(workSlots(config)));

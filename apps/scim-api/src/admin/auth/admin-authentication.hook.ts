@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { AdminRequestError, sendAdminError } from '../http/admin-errors';
 import { isAdminPath } from '../http/admin-paths';
@@ -10,14 +11,17 @@ export type AdminRequest = FastifyRequest & { adminCaller?: AdminCaller };
  * Answers unknown admin routes (404) and missing or invalid admin tokens (401) as admin error JSON
  * from the request line and headers, before any body byte is read. Registered before the SCIM
  * hooks: an answered request goes no further, and an admitted one is no SCIM request to them.
+ * Refusals are sent `refusalDelayMs` late, as SCIM's are (RATE_LIMIT_REFUSAL_DELAY_MS), so guessing
+ * admin tokens costs a second per connection.
  */
-export function authenticateAdmins(fastify: FastifyInstance, authenticator: AdminAuthenticator, logger: Logger): void {
+export function authenticateAdmins(fastify: FastifyInstance, authenticator: AdminAuthenticator, logger: Logger, refusalDelayMs: number): void {
   fastify.addHook('onRequest', async (request: AdminRequest, reply) => {
     if (!isAdminPath(request.url)) return;
     try {
       if (request.is404) throw AdminRequestError.notFound(`No admin endpoint ${request.method} ${request.url.split('?')[0]}`);
       request.adminCaller = await authenticator.authenticate(request.headers.authorization);
     } catch (error) {
+      if (error instanceof AdminRequestError && refusalDelayMs > 0) await delay(refusalDelayMs);
       // A refused request's body is never read, so its connection cannot be reused.
       void reply.header('Connection', 'close');
       sendAdminError(error, request, reply, logger);
