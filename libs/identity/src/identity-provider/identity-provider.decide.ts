@@ -139,7 +139,7 @@ function checkCustomAttributeName(name: string): void {
   try {
     parseCustomAttributeName(name);
   } catch (error) {
-    throw new DomainError('CUSTOM_ATTRIBUTE_INVALID', error instanceof Error ? error.message : `"${name}" is not a custom attribute name`);
+    throw new DomainError('CUSTOM_ATTRIBUTE_INVALID', (error as Error).message);
   }
 }
 
