@@ -1,4 +1,5 @@
-import { fields, table } from './render';
+import { adminToken, adminTokens, attribute, attributes, issuedToken, provider, providers, SHOWN_ONCE, tokens, user, users } from './result-views';
+import { fields } from './render';
 
 /** What a command sends to /admin/v1. */
 export interface ApiRequest {
@@ -35,77 +36,6 @@ export interface Command {
 const enc = encodeURIComponent;
 const idp = (args: Arguments) => `/identity-providers/${enc(args.named.providerId)}`;
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- results are the API's JSON, described in the admin API's controllers */
-const provider = (p: any) =>
-  fields([
-    ['Provider id', p.providerId],
-    ['Display name', p.displayName],
-    ['Tenant URL', p.tenantUrl],
-    ['SCIM enabled', p.scimEnabled],
-    ['Retired', p.retired],
-    ['Rebaseline matching POSTs', p.rebaselineMatchingPosts],
-    ['Registered at', p.registeredAt],
-  ]);
-
-const providers = (list: any[]) =>
-  table(list, [
-    ['PROVIDER ID', (p) => p.providerId],
-    ['DISPLAY NAME', (p) => p.displayName],
-    ['SCIM', (p) => (p.retired ? 'retired' : p.scimEnabled ? 'enabled' : 'disabled')],
-    ['TENANT URL', (p) => p.tenantUrl],
-  ]);
-
-function tokenStatus(t: any): string {
-  if (t.revoked) return 'revoked';
-  if (t.expiresAt && Date.parse(t.expiresAt) <= Date.now()) return 'expired';
-  return t.replacedBy ? `rotated to ${t.replacedBy}` : 'active';
-}
-
-const tokens = (list: any[]) =>
-  table(list, [
-    ['TOKEN ID', (t) => t.tokenId],
-    ['LABEL', (t) => t.label],
-    ['SCOPES', (t) => t.scopes],
-    ['ISSUED AT', (t) => t.issuedAt],
-    ['EXPIRES AT', (t) => t.expiresAt ?? 'never'],
-    ['STATUS', tokenStatus],
-  ]);
-
-const attributes = (list: any[]) =>
-  table(list, [
-    ['NAME', (a) => a.name],
-    ['TYPE', (a) => a.type],
-    ['STATUS', (a) => (a.retired ? 'retired' : 'registered')],
-    ['REGISTERED AT', (a) => a.registeredAt],
-  ]);
-
-const attribute = (a: any) => fields([['Name', a.name], ['Type', a.type], ['Status', a.retired ? 'retired' : 'registered'], ['Registered at', a.registeredAt]]);
-
-const SHOWN_ONCE = 'The secret is shown once; paste it into Entra ID (Provisioning → Admin Credentials → Secret Token).\n';
-
-const issuedToken = (t: any) =>
-  fields([['Secret Token', t.token], ['Token id', t.tokenId], ['Scopes', t.scopes], ['Expires at', t.expiresAt ?? 'never'], ['Label', t.label]]);
-
-const users = (list: any[]) =>
-  table(list, [
-    ['USER ID', (u) => u.id],
-    ['USERNAME', (u) => u.userName],
-    ['EXTERNAL ID', (u) => u.externalId],
-    ['ACTIVE', (u) => u.active],
-    ['AWAITING REPROVISION', (u) => u.awaitingReprovision],
-  ]);
-
-const user = (u: any) => fields([['User id', u.id], ['userName', u.userName], ['externalId', u.externalId], ['Active', u.active], ['Awaiting reprovision', u.awaitingReprovision]]);
-
-const adminToken = (t: any) => fields([['Admin Token', t.token], ['Token id', t.tokenId], ['Label', t.label], ['Issued at', t.issuedAt], ['Revoked', t.revoked]]);
-const adminTokens = (list: any[]) =>
-  table(list, [
-    ['TOKEN ID', (t) => t.tokenId],
-    ['LABEL', (t) => t.label],
-    ['ISSUED AT', (t) => t.issuedAt],
-    ['STATUS', (t) => (t.revoked ? 'revoked' : 'active')],
-  ]);
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 function onOff(value: string | undefined): boolean {
   if (value === 'on' || value === 'off') return value === 'on';

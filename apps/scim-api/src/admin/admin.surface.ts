@@ -4,10 +4,10 @@ import { AdministratorDirectory } from '@app/read-model/store/administrator-dire
 import type { Provider, Type } from '@nestjs/common';
 import { COMMAND_HANDLER, SCIM_ORIGIN } from '../app.tokens';
 import { IdentityProviderWriter } from '../identity-providers/identity-provider-writer';
+import { UserAdministration } from '../users/administration/user-administration';
 import { AdminTokensController } from './administrators/admin-tokens.http.controller';
 import { AdministratorWriter } from './administrators/administrator-writer';
 import { AdminAuthenticator } from './auth/admin-authenticator';
-import { UserAdministration } from '../users/administration/user-administration';
 import { CustomAttributesController } from './identity-providers/custom-attributes.http.controller';
 import { IdentityProviderViews } from './identity-providers/identity-provider-views';
 import { IdentityProvidersController } from './identity-providers/identity-providers.http.controller';
