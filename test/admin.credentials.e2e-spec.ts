@@ -101,6 +101,27 @@ describe('ADMIN_PORT: the admin routes on a listener of their own', () => {
     expect(onAdminPort.status).toBe(404);
     expect((await scimRequest('GET', `${server.tenantUrl(ACME.providerId)}/Users`, { token: ACME.token })).status).toBe(200);
   });
+
+  it('hands out Tenant URLs where SCIM listens, not where the admin request came in', async () => {
+    const created = await new AdminClient(server.adminOrigin).post('/identity-providers', { displayName: 'Apart' });
+    expect(created.body.tenantUrl).toBe(server.tenantUrl(created.body.providerId));
+  });
+});
+
+describe('PUBLIC_BASE_URL: the origin of the Tenant URLs the admin API hands out', () => {
+  it.each([
+    ['beside SCIM', {}],
+    ['on ADMIN_PORT', { port: 0 }],
+  ])('%s', async (_case, admin) => {
+    const server = await ScimTestServer.start(storageTargets()[0], [], undefined, { ...withAdminToken(admin), publicBaseUrl: 'https://scim.example.com' });
+    try {
+      const created = await new AdminClient(server.adminOrigin).post('/identity-providers', { displayName: 'Public', providerId: 'public' });
+      expect(created.body.tenantUrl).toBe('https://scim.example.com/scim/v2/enterprise-idps/public');
+      expect((await new AdminClient(server.adminOrigin).get('/identity-providers')).body.identityProviders[0].tenantUrl).toBe(created.body.tenantUrl);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('refusals of the admin API, sent late as SCIM\'s are (RATE_LIMIT_REFUSAL_DELAY_MS)', () => {

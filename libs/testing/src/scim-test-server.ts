@@ -128,7 +128,7 @@ export class ScimTestServer {
     this.app = await createScimApp(this.config, logger, this.stores, this.relay);
     await this.app.listen(this.config.port, this.config.host);
     this.origin = originOf(this.app);
-    this.adminApp = this.config.admin.port === undefined ? undefined : await createAdminApp(this.config, logger, this.stores, this.relay, this.origin);
+    this.adminApp = this.config.admin.port === undefined ? undefined : await createAdminApp(this.config, logger, this.stores, this.relay, this.config.publicBaseUrl ?? this.origin);
     await this.adminApp?.listen(this.config.admin.port!, this.config.admin.host ?? this.config.host);
     this.adminOrigin = this.adminApp ? originOf(this.adminApp) : this.origin;
   }
