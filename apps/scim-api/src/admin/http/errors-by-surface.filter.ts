@@ -2,23 +2,27 @@ import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../app.tokens';
-import { sendScimError } from '../../http/scim-exception.filter';
+import { ScimExceptionFilter } from '../../http/scim-exception.filter';
 import { isAdminPath } from './admin-paths';
 import { sendAdminError } from './admin-errors';
 
 /**
- * The app's one exception filter: admin routes answer admin error JSON, everything else RFC 7644
- * §3.12 errors. Nest also sends what fails before routing (an unparsable body) here, so the choice is
- * made by path rather than by controller.
+ * The app's one exception filter: admin routes answer admin error JSON, everything else goes to
+ * SCIM's filter (RFC 7644 §3.12 errors). Nest also sends what fails before routing (an unparsable
+ * body) here, so the choice is made by path rather than by controller.
  */
 @Catch()
 export class ErrorsBySurfaceFilter implements ExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+  private readonly scim: ScimExceptionFilter;
+
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {
+    this.scim = new ScimExceptionFilter(logger);
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    const send = isAdminPath(request.url) ? sendAdminError : sendScimError;
-    send(error, request, http.getResponse<FastifyReply>(), this.logger);
+    if (isAdminPath(request.url)) sendAdminError(error, request, http.getResponse<FastifyReply>(), this.logger);
+    else this.scim.catch(error, host);
   }
 }
