@@ -7,6 +7,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { Logger } from 'pino';
 import { AdminAuthenticator } from './admin/auth/admin-authenticator';
 import { authenticateAdmins } from './admin/auth/admin-authentication.hook';
+import { boundAdminBodies } from './admin/http/admin-body-bounds.hook';
 import { answerFrameworkErrorsBySurface } from './admin/http/framework-errors-by-surface';
 import { AppModule, Surfaces } from './app.module';
 import { authenticateBeforeBody } from './auth/scim-authentication.hook';
@@ -81,6 +82,7 @@ function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Lo
   const rateLimits = new ScimRateLimits(config.rateLimits);
   // First: an admin request, answered or admitted here, is no SCIM request to the hooks after it.
   authenticateAdmins(fastify, app.get(AdminAuthenticator), logger, config.rateLimits.refusalDelayMs);
+  boundAdminBodies(fastify, config.limits);
   authenticateBeforeBody(fastify, app.get(ScimAuthenticator), rateLimits, logger);
   rationSearches(fastify, rateLimits, config.limits, logger);
   workInFairTurns(fastify, new FairTurns(workSlots(config)));
