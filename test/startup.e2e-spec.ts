@@ -52,60 +52,40 @@ const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:U
     expect(second.output).not.toContain('Secret Token');
   });
 
-  it('lets an operator register an IdP, enable SCIM, issue and revoke tokens and register custom attributes with the CLI', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'scim-cli-'));
-    const cli = async (...args: string[]) => {
-      const run = await runCli({ DATA_DIR: dataDir }, ...args);
-      if (run.status !== 0) throw new Error(run.stderr);
-      return run.stdout;
-    };
-    const jobCode = `${CUSTOM}:JobCode`;
-    await cli('register-provider', 'acme', 'ACME Corp');
-    await cli('enable-scim', 'acme');
-    await cli('register-custom-attribute', 'acme', jobCode);
-    const issued = await cli('issue-token', 'acme');
-    const token = /Secret Token: (\S+)/.exec(issued)![1];
-    const tokenId = /Token id:\s+(\S+)/.exec(issued)![1];
-    await expect(cli('register-custom-attribute', 'acme', 'urn:ietf:params:scim:schemas:core:2.0:User:name:x')).rejects.toThrow();
-
-    const port = randomPort();
-    const tenant = `http://127.0.0.1:${port}/scim/v2/enterprise-idps/acme`;
-    const service = await start({ PORT: port, DATA_DIR: dataDir });
-    const created = await scimRequest('POST', `${tenant}/Users`, { token, body: { userName: 'cli@example.com', [CUSTOM]: { JobCode: 'J7' } } });
-    expect(created.status).toBe(201);
-    expect(created.body[CUSTOM]).toEqual({ JobCode: 'J7' });
-    await service.stop();
-
-    await cli('revoke-token', 'acme', tokenId);
-    await start({ PORT: port, DATA_DIR: dataDir });
-    expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(401);
-  });
-
-  it('creates what SCIM_BOOTSTRAP_* asks for only when missing: a disable or a revoke made since survives restarts', async () => {
+  it('creates what SCIM_BOOTSTRAP_* asks for only when missing: a disable, a revoke or a retirement an administrator made since survives restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'scim-bootstrap-'));
     const port = randomPort();
     const token = `bootstrap-${randomUUID()}`;
     const tokenId = bootstrapTokenId(digestToken(token));
-    const env = { PORT: port, DATA_DIR: dataDir, SCIM_BOOTSTRAP_PROVIDER_ID: 'acme', SCIM_BOOTSTRAP_TOKEN: token, SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: `${CUSTOM}:JobCode` };
+    const adminToken = `admin-${randomUUID()}`;
+    const env = {
+      PORT: port,
+      DATA_DIR: dataDir,
+      ADMIN_TOKEN: adminToken,
+      SCIM_BOOTSTRAP_PROVIDER_ID: 'acme',
+      SCIM_BOOTSTRAP_TOKEN: token,
+      SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: `${CUSTOM}:JobCode`,
+    };
     const tenant = `http://127.0.0.1:${port}/scim/v2/enterprise-idps/acme`;
-    const cli = async (...args: string[]) => {
-      const run = await runCli({ DATA_DIR: dataDir }, ...args);
+    // The admin CLI speaks to the running server (npm run admin; ADMIN_URL defaults to 127.0.0.1:PORT).
+    const admin = async (...args: string[]) => {
+      const run = await runCli({ PORT: port, ADMIN_TOKEN: adminToken }, ...args, '--json');
       expect(run.stderr).toBe('');
-      return run.stdout;
+      return JSON.parse(run.stdout);
     };
 
     let service = await start(env);
     expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(200);
+    await admin('idp', 'disable-scim', 'acme');
     await service.stop();
 
-    await cli('disable-scim', 'acme');
     service = await start(env);
     expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(403);
+    await admin('idp', 'enable-scim', 'acme');
+    await admin('token', 'revoke', 'acme', tokenId);
+    const other = (await admin('token', 'issue', 'acme')).token;
     await service.stop();
 
-    await cli('enable-scim', 'acme');
-    await cli('revoke-token', 'acme', tokenId);
-    const other = /Secret Token: (\S+)/.exec(await cli('issue-token', 'acme'))![1];
     // A restart that also names a new custom attribute: the missing one is registered, the revoke stays.
     service = await start({ ...env, SCIM_BOOTSTRAP_CUSTOM_ATTRIBUTES: `${CUSTOM}:JobCode,${CUSTOM}:CostCode` });
     expect((await scimRequest('GET', `${tenant}/Users`, { token })).status).toBe(401);
@@ -115,6 +95,13 @@ const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:U
     const warning = service.output.split('\n').find((l) => l.includes('"level":40') && l.includes(tokenId));
     expect(warning).toBeDefined();
     expect(service.output).not.toContain(token);
+
+    // Retired by an administrator: a restart with the same SCIM_BOOTSTRAP_* leaves it retired and says so.
+    await admin('idp', 'retire', 'acme');
+    await service.stop();
+    service = await start(env);
+    expect((await scimRequest('GET', `${tenant}/Users`, { token: other })).status).toBe(404);
+    expect(service.output.split('\n').some((l) => l.includes('"level":40') && l.includes('names a retired identity provider'))).toBe(true);
   }, 180_000);
 });
 

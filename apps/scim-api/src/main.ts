@@ -21,6 +21,9 @@ async function main(): Promise<void> {
   if (bootstrap?.revokedTokenId) {
     logger.warn({ tokenId: bootstrap.revokedTokenId }, 'SCIM_BOOTSTRAP_TOKEN was revoked since it was issued: it stays revoked (remove it from the configuration)');
   }
+  if (bootstrap?.retired) {
+    logger.warn({ providerId: config.bootstrap?.providerId }, 'SCIM_BOOTSTRAP_PROVIDER_ID names a retired identity provider: it stays retired (remove SCIM_BOOTSTRAP_* from the configuration)');
+  }
   const demo = config.bootstrap ? undefined : await createDemoProviderIfEmpty(stores);
   const firstAdmin = await issueFirstStartAdminToken(config, stores);
   startup.lap('bootstrap');
