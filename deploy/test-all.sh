@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npm ci --no-audit --no-fund
+npm ci --no-audit --no-fund --loglevel=warn
 cleanup=()
 trap 'for c in "${cleanup[@]}"; do $c >/dev/null 2>&1 || true; done' EXIT
 if [ -z "${TEST_DATABASE_URL:-}" ]; then

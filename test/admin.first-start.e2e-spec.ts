@@ -1,12 +1,20 @@
 import { scimRequest } from '@app/testing/scim-client';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { isBuilt, randomPort, runCli, runService, RunningService } from './built-service';
 
 if (!isBuilt) process.stdout.write('Admin first-start tests skipped: no build (npm run build, which npm run test:all does first).\n');
 
 const LISTENING = /SCIM ingress listening/;
+
+/** `npm run admin -- <args>` in this checkout, as the README gives it; its standard output. */
+async function npmRunAdmin(env: Record<string, string>, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('npm', ['run', 'admin', '--', ...args], { cwd: join(__dirname, '..'), env: { ...process.env, ...env }, timeout: 120_000 });
+  return stdout;
+}
 const FIRST_START = /^(?=[\s\S]*Admin Token: +\S+\n)(?=[\s\S]*SCIM ingress listening)/;
 
 (isBuilt ? describe : describe.skip)('npm start, then npm run admin (the built service and admin CLI)', () => {
@@ -34,6 +42,9 @@ const FIRST_START = /^(?=[\s\S]*Admin Token: +\S+\n)(?=[\s\S]*SCIM ingress liste
     const listed = await runCli({ PORT: env.PORT, ADMIN_TOKEN: adminToken }, 'idp', 'list', '--json');
     expect({ status: listed.status, stderr: listed.stderr }).toEqual({ status: 0, stderr: '' });
     const [demo] = JSON.parse(listed.stdout).identityProviders;
+    // The README's command itself: npm's banner must not come before the one JSON document (.npmrc).
+    const viaNpm = await npmRunAdmin({ PORT: env.PORT, ADMIN_TOKEN: adminToken }, 'idp', 'list', '--json');
+    expect(JSON.parse(viaNpm).identityProviders).toEqual(JSON.parse(listed.stdout).identityProviders);
     expect(demo).toMatchObject({ displayName: 'Demo identity provider', scimEnabled: true, tenantUrl });
     // The printed token id is the demo token's, so it can be rotated or revoked.
     const tokens = await runCli({ PORT: env.PORT, ADMIN_TOKEN: adminToken }, 'token', 'list', demo.providerId, '--json');
