@@ -6,6 +6,8 @@ import { storageTargets } from '@app/testing/postgres-target';
 import { ScimClient } from '@app/testing/scim-client';
 import { ScimTestServer } from '@app/testing/scim-test-server';
 import { randomUUID } from 'node:crypto';
+import { decideRegisterCustomAttribute, decideRetireCustomAttribute } from '@app/identity/identity-provider/identity-provider.decide';
+import { IdentityProviderWriter } from '../apps/scim-api/src/identity-providers/identity-provider-writer';
 import { ADMIN, userAdministration, userStream } from './user-administration';
 
 const ENTRA = { providerId: 'clear-idp', token: 'clear-token-0123456789abcdef', customAttributes: [`${CUSTOM}:JobCode`] };
@@ -42,6 +44,17 @@ describeOnEveryStore('an administrator clears values Entra never clears', [ENTRA
     expect(stream.map((e) => e.type)).toEqual(['UserProvisioned', 'AttributesCleared']);
     expect(stream[1].actor).toEqual(ADMIN.actor);
     expect(stream[1].data).toMatchObject({ changes: [{ attribute: 'title', oldValue: 'Analyst' }, { attribute: 'phoneNumbers' }, { attribute: `${CUSTOM}:JobCode`, oldValue: 'AE-1' }] });
+  });
+
+  it('clears a value kept from before its attribute was retired (the IdP can no longer send it, so only an administrator can remove it)', async () => {
+    const ada = await provisioned(suite.scim);
+    await new IdentityProviderWriter(suite.server.stores, 'test').write(ENTRA.providerId, (s) => decideRetireCustomAttribute(s, `${CUSTOM}:JobCode`));
+    expect((await suite.scim.get(`/Users/${ada.id}`)).body[CUSTOM]).toEqual({ JobCode: 'AE-1' });
+
+    const { cleared } = await userAdministration(suite.server).clear(ENTRA.providerId, ada.id, [`${CUSTOM}:JobCode`], ADMIN);
+    expect(cleared).toEqual([`${CUSTOM}:JobCode`]);
+    expect((await suite.scim.get(`/Users/${ada.id}`)).body).not.toHaveProperty([CUSTOM]);
+    await new IdentityProviderWriter(suite.server.stores, 'test').write(ENTRA.providerId, (s) => decideRegisterCustomAttribute(s, `${CUSTOM}:JobCode`));
   });
 
   it('records nothing when there is nothing to clear, and says so', async () => {

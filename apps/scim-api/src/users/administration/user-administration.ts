@@ -54,10 +54,10 @@ export class UserAdministration {
   }
 
   async clear(providerId: string, userId: string, paths: readonly string[], provenance: AdminProvenance): Promise<{ user: AdministeredUser; cleared: string[] }> {
-    const schema = await this.schemaOf(providerId);
+    const [schema, clearable] = [await this.schemaOf(providerId), await this.clearableSchemaOf(providerId)];
     let cleared: string[] = [];
     const written = await this.writer.write({ providerId, userId, provenance: asProvenance(provenance) }, (state) => {
-      const decision = decideClear(state, { schema, paths, limits: this.config.limits });
+      const decision = decideClear(state, { schema: clearable, paths, limits: this.config.limits });
       cleared = decision.cleared;
       return decision;
     });
@@ -74,6 +74,13 @@ export class UserAdministration {
     const provider = await this.providers.findProvider(providerId);
     if (!provider) throw new DomainError('PROVIDER_NOT_FOUND', `No identity provider "${providerId}"`);
     return UserSchema.withCustomAttributes(provider.customAttributes);
+  }
+
+  /** What a clear may name: every attribute the IdP ever registered, so that a value kept from before a retirement can still be cleared. */
+  private async clearableSchemaOf(providerId: string): Promise<UserSchema> {
+    const provider = await this.providers.describeProvider(providerId);
+    if (!provider || provider.retired) throw new DomainError('PROVIDER_NOT_FOUND', `No identity provider "${providerId}"`);
+    return UserSchema.withCustomAttributes(provider.customAttributes.map(({ name, type }) => ({ name, type })));
   }
 
   private writtenUser(schema: UserSchema, providerId: string, written: WrittenUser): AdministeredUser {
