@@ -89,12 +89,14 @@ const TRANSACTION_SHIFT = 65_536;
 const APPENDER_LOCK = [0x5c1e, 1] as const;
 
 /**
- * Appends inside the caller's transaction, as its first write (the command store adds claims and the
- * read model after it). There is no log-wide lock: the transaction announces itself as an appender
- * (a shared advisory lock, before it has a transaction id), locks the stream's row (a rival appender
- * to the same stream waits, then sees the revision move), and takes positions from its transaction
- * id, so they increase with it. readAll shows an event only once no appender with a smaller id can
- * still commit; see readAll. `recorded` is absent when the same event ids were appended before.
+ * Appends inside the caller's transaction, as its first write and its only append (the command
+ * store adds claims and the read model after it). There is no log-wide lock: the transaction
+ * announces itself as an appender (a shared advisory lock, before it has a transaction id), locks
+ * the stream's row (a rival appender to the same stream waits, then sees the revision move), and
+ * takes positions from its transaction id, so they increase with it (a second append in the same
+ * transaction would collide on them, loudly). readAll shows an event only once no appender with a
+ * smaller id can still commit; see readAll. `recorded` is absent when the same event ids were
+ * appended before.
  */
 export async function appendInTransaction(
   tx: SqlExecutor,
@@ -103,6 +105,7 @@ export async function appendInTransaction(
   expected: ExpectedRevision,
 ): Promise<{ result: AppendResult; recorded?: RecordedEvent[] }> {
   if (events.length === 0) throw new Error('appendToStream needs at least one event');
+  if (events.length >= TRANSACTION_SHIFT) throw new Error(`One transaction appends at most ${TRANSACTION_SHIFT - 1} events`);
   // -1 stands for a stream being created; it never commits as such, the revision appended replaces it.
   // The lock is taken in the row's source, so before the row's write gives the transaction its id.
   const [stream] = await tx.query<{ revision: number }>(
@@ -110,35 +113,32 @@ export async function appendInTransaction(
      ON CONFLICT (stream_id) DO UPDATE SET revision = event_streams.revision RETURNING revision`,
     [streamId, ...APPENDER_LOCK],
   );
-  const existing = await alreadyAppended(tx, streamId, events);
-  if (existing) return { result: existing };
   const current = Number(stream.revision) < 0 ? 'noStream' : Number(stream.revision);
-  if (!matches(expected, current)) throw new ConcurrencyError(streamId, expected, current);
+  if (!matches(expected, current)) {
+    const earlier = await alreadyAppended(tx, streamId, events);
+    if (earlier) return { result: earlier };
+    throw new ConcurrencyError(streamId, expected, current);
+  }
   const firstRevision = current === 'noStream' ? 0 : current + 1;
-  const firstPosition = await nextPositions(tx, events.length);
   const recorded: RecordedEvent[] = [];
   for (const [i, event] of events.entries()) {
-    const [row] = await tx.query<{ recorded_at: Date }>(
-      'INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING recorded_at',
-      [firstPosition + i, streamId, firstRevision + i, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)],
+    // Each statement is a round trip (and on PGlite costs about as much as the work): ids appended before are found by the insert itself.
+    const [row] = await tx.query<{ position: number; recorded_at: Date }>(
+      `INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata)
+       VALUES (pg_current_xact_id()::text::bigint * $7 + $8, $1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING position, recorded_at`,
+      [streamId, firstRevision + i, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), TRANSACTION_SHIFT, i + 1],
     );
-    recorded.push({ ...event, streamId, revision: firstRevision + i, position: firstPosition + i, recordedAt: new Date(row.recorded_at) });
+    if (!row) {
+      // Only the whole append again is the same append; its events are then all there is to find.
+      const earlier = i === 0 ? await alreadyAppended(tx, streamId, events) : undefined;
+      if (earlier) return { result: earlier };
+      throw new ConcurrencyError(streamId, 'any', current);
+    }
+    recorded.push({ ...event, streamId, revision: firstRevision + i, position: Number(row.position), recordedAt: new Date(row.recorded_at) });
   }
   const revision = firstRevision + events.length - 1;
   await tx.query('UPDATE event_streams SET revision = $2 WHERE stream_id = $1', [streamId, revision]);
-  return { result: { revision, position: firstPosition + events.length - 1 }, recorded };
-}
-
-/** The first of `count` positions for this transaction, after any it took already. */
-async function nextPositions(tx: SqlExecutor, count: number): Promise<number> {
-  const [row] = await tx.query<{ base: string; last: string | null }>(
-    `SELECT x * $1 AS base, (SELECT max(position) FROM events WHERE position > x * $1 AND position < (x + 1) * $1) AS last
-     FROM (SELECT pg_current_xact_id()::text::bigint AS x) AS current`,
-    [TRANSACTION_SHIFT],
-  );
-  const first = row.last === null ? Number(row.base) + 1 : Number(row.last) + 1;
-  if (first + count > Number(row.base) + TRANSACTION_SHIFT) throw new Error(`One transaction appends at most ${TRANSACTION_SHIFT - 1} events`);
-  return first;
+  return { result: { revision, position: recorded[recorded.length - 1].position }, recorded };
 }
 
 /** The stream's events after `revision`, read in the caller's transaction. */
