@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       http: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxConnections: 1024, trustProxy: false },
       rateLimits: { perTokenPerSecond: 100, perProviderPerSecond: 200, bodyBytesPerProviderPerSecond: 1_048_576, burstSeconds: 2, maxInFlightPerProvider: 16, searchesPerProviderPerSecond: 10, refusalDelayMs: 1000 },
       database: { timeoutMs: 5000, poolSize: 10 },
+      workSlots: 0,
       admin: { tokenDigest: undefined, port: undefined, host: undefined },
     });
   });
@@ -89,6 +90,7 @@ describe('loadConfig', () => {
         RATE_LIMIT_REFUSAL_DELAY_MS: '250',
         DATABASE_TIMEOUT_MS: '1500',
         DATABASE_POOL_SIZE: '3',
+        SCIM_WORK_SLOTS: '6',
         ADMIN_TOKEN: ADMIN_TOKEN,
         ADMIN_PORT: '9443',
         ADMIN_HOST: '10.0.0.5',
@@ -121,6 +123,7 @@ describe('loadConfig', () => {
       http: { requestTimeoutMs: 2000, headersTimeoutMs: 1500, keepAliveTimeoutMs: 3000, maxConnections: 50, trustProxy: '10.0.0.0/8,127.0.0.1' },
       rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 30, bodyBytesPerProviderPerSecond: 65_536, burstSeconds: 5, maxInFlightPerProvider: 4, searchesPerProviderPerSecond: 0, refusalDelayMs: 250 },
       database: { timeoutMs: 1500, poolSize: 3 },
+      workSlots: 6,
       admin: { tokenDigest: digestToken(ADMIN_TOKEN), port: 9443, host: '10.0.0.5' },
     });
   });
@@ -144,6 +147,11 @@ describe('loadConfig', () => {
     expect(problemsOf({ RATE_LIMIT_SEARCHES_PER_IDP: '2.5' })).toEqual(['RATE_LIMIT_SEARCHES_PER_IDP must be an integer from 0 to 1000000, got "2.5"']);
     expect(problemsOf({ RATE_LIMIT_REFUSAL_DELAY_MS: '10001' })).toEqual(['RATE_LIMIT_REFUSAL_DELAY_MS must be an integer from 0 to 10000, got "10001"']);
     expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+  });
+
+  it('names a bad SCIM_WORK_SLOTS', () => {
+    expect(problemsOf({ SCIM_WORK_SLOTS: '-1' })).toEqual(['SCIM_WORK_SLOTS must be an integer from 0 to 1000, got "-1"']);
+    expect(problemsOf({ SCIM_WORK_SLOTS: '2.5' })).toEqual(['SCIM_WORK_SLOTS must be an integer from 0 to 1000, got "2.5"']);
   });
 
   it('resolves a relative DATA_DIR against the working directory', () => {

@@ -90,6 +90,11 @@ export interface AppConfig {
   readonly http: HttpConfig;
   readonly rateLimits: RateLimitConfig;
   readonly database: DatabaseConfig;
+  /**
+   * SCIM_WORK_SLOTS: admitted SCIM requests at work at once over all IdPs, after their body is read;
+   * one IdP takes at most half (at least one). 0: automatic (see workSlots in the SCIM API).
+   */
+  readonly workSlots: number;
   readonly admin: AdminConfig;
 }
 
@@ -155,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     timeoutMs: int('DATABASE_TIMEOUT_MS', 5000, 100, 600_000),
     poolSize: int('DATABASE_POOL_SIZE', 10, 1, 1000),
   };
+  const workSlots = int('SCIM_WORK_SLOTS', 0, 0, 1000);
   const admin = loadAdmin(env, problems, int);
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
@@ -175,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     http,
     rateLimits,
     database,
+    workSlots,
     admin,
   };
 }

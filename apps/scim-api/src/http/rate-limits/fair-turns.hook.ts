@@ -1,25 +1,33 @@
 import type { AppConfig } from '@app/platform/config/app-config';
 import { whenRequestEnds } from '../when-request-ends';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ScimRequest } from '../../auth/scim-auth.guard';
 import { FairTurns } from './fair-turns';
 
 /** Requests at work at once with a PostgreSQL server (at most the pool size): more only made other IdPs wait longer (bench:noisy). */
 const POSTGRES_WORK_SLOTS = 4;
-/** Embedded PGlite runs one statement at a time on the event loop: two at work keep it busy. */
-const EMBEDDED_WORK_SLOTS = 2;
+/**
+ * Embedded PGlite runs one statement at a time in its worker thread, so a second request at work
+ * only queues its statements behind the first's (and the event loop waits on them); one IdP already
+ * worked in one slot at a time. With one, IdPs take turns, the lightest first, and none shares
+ * PGlite with another's statements (bench:noisy).
+ */
+const EMBEDDED_WORK_SLOTS = 1;
 
-/** How many admitted requests may be at work at once; the others wait for their IdP's turn. */
+/** How many admitted requests may be at work at once (SCIM_WORK_SLOTS, else by store); the others wait for their IdP's turn. */
 export function workSlots(config: AppConfig): number {
+  if (config.workSlots > 0) return config.workSlots;
   return config.databaseUrl ? Math.min(config.database.poolSize, POSTGRES_WORK_SLOTS) : EMBEDDED_WORK_SLOTS;
 }
 
 /**
  * Admitted SCIM requests take turns per IdP for the work after their body is read (reading it
- * takes no turn, so a slow body never holds one). The turn ends when the response is finished or
- * the connection is gone.
+ * takes no turn, so a slow body never holds one). The turn ends once the response is serialized
+ * (writing it to a client that reads slowly is no work, and must not hold a turn), or when the
+ * connection is gone before that.
  */
 export function workInFairTurns(fastify: FastifyInstance, turns: FairTurns): void {
+  const turnOf = new WeakMap<FastifyRequest, () => void>();
   fastify.addHook('preHandler', async (request: ScimRequest, reply) => {
     if (!request.scimCaller) return;
     let release: (() => void) | undefined;
@@ -31,5 +39,10 @@ export function workInFairTurns(fastify: FastifyInstance, turns: FairTurns): voi
     if (ended) return;
     release = await turns.take(request.scimCaller.providerId);
     if (ended) release();
+    else turnOf.set(request, release);
+  });
+  fastify.addHook('onSend', async (request, _reply, payload) => {
+    turnOf.get(request)?.();
+    return payload;
   });
 }
