@@ -94,15 +94,7 @@ const rotate = (tokenId: string, newTokenId = 't2', overlapEndsAt = inADay): Pro
 
 /** A newly registered IdP's state, with `changes`. */
 const registeredState = (changes: Partial<Extract<IdentityProviderState, { status: 'registered' }>> = {}): IdentityProviderState => ({
-  status: 'registered',
-  providerId,
-  displayName: 'Contoso Entra ID',
-  scimEnabled: false,
-  retired: false,
-  rebaselineMatchingPosts: false,
-  tokens: [],
-  customAttributes: [],
-  retiredAttributes: [],
+  ...(evolveIdentityProvider(initialIdentityProviderState, { type: 'IdentityProviderRegistered', data: { providerId, displayName: 'Contoso Entra ID' } }) as Extract<IdentityProviderState, { status: 'registered' }>),
   ...changes,
 });
 
