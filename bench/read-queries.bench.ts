@@ -1,5 +1,4 @@
 import { createEmptyDatabase } from '@app/platform/database/create-database';
-import { migrate } from '@app/platform/database/migrations';
 import { PgDatabase } from '@app/platform/database/pg-database';
 import { PgliteDatabase } from '@app/platform/database/pglite-database';
 import { SqlDatabase } from '@app/platform/database/sql-database';
@@ -7,7 +6,7 @@ import { compileFilter } from '@app/read-model/query/filter-to-sql';
 import { compileSort } from '@app/read-model/query/sort-to-sql';
 import { preparedStatements } from '@app/read-model/query/statement-names';
 import { seedSyntheticUsers, syntheticUserId, syntheticUserName } from '@app/read-model/query/synthetic-users';
-import { READ_MODEL_MIGRATIONS } from '@app/read-model/store/read-model.migrations';
+import { migrateReadModel } from '@app/read-model/store/read-model-schema';
 import { UserReadModel } from '@app/read-model/store/user-read-model';
 import { parseFilter } from '@app/scim/filter/filter-parser';
 import { UserSchema } from '@app/scim/schema/user-schema';
@@ -56,7 +55,7 @@ async function latencies(users: UserReadModel, query: (users: UserReadModel) => 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL ? await createEmptyDatabase(process.env.DATABASE_URL, 'scim_bench') : undefined;
   const db: SqlDatabase = url ? await PgDatabase.connect(url) : await PgliteDatabase.open();
-  await migrate(db, READ_MODEL_MIGRATIONS);
+  await migrateReadModel(db);
   await seedSyntheticUsers(db, { p1: USERS });
   const modes = { unnamed: new UserReadModel(db), prepared: new UserReadModel(preparedStatements(db, 50)) };
   const samples: Record<string, Record<string, number[][]>> = {};

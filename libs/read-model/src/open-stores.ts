@@ -17,13 +17,9 @@ import type { Logger } from 'pino';
 import { writeWithInlineProjection } from './projections/inline-projection';
 import { preparedStatements } from './query/statement-names';
 import { describeProjectionError } from './projections/projection-error';
-import { PROJECTION_MIGRATIONS } from './projections/projection.migrations';
 import { ReadModelProjector } from './projections/read-model.projector';
 import { IdentityProviderDirectory } from './store/identity-provider-directory';
-import { ADMINISTRATOR_MIGRATIONS } from './store/administrator.migrations';
-import { IDENTITY_PROVIDER_ADMIN_MIGRATIONS } from './store/identity-provider.migrations';
-import { READ_MODEL_MIGRATIONS } from './store/read-model.migrations';
-import { USER_ADMINISTRATION_MIGRATIONS } from './store/user-administration.migrations';
+import { migrateReadModel } from './store/read-model-schema';
 import { UserReadModel } from './store/user-read-model';
 
 /** Distinct statement texts each connection may keep prepared (the fixed queries and the common filter shapes). */
@@ -69,11 +65,7 @@ async function openLockedStores(location: StoreLocation, logger: Logger, lock: D
   const db = await openDatabase(location, logger);
   const esdb = location.eventStoreConnectionString ? EsdbEventStore.fromConnectionString(location.eventStoreConnectionString) : undefined;
   if (!esdb) await migrate(db, EVENT_LOG_MIGRATIONS);
-  await migrate(db, READ_MODEL_MIGRATIONS);
-  await migrate(db, PROJECTION_MIGRATIONS);
-  await migrate(db, IDENTITY_PROVIDER_ADMIN_MIGRATIONS);
-  await migrate(db, USER_ADMINISTRATION_MIGRATIONS);
-  await migrate(db, ADMINISTRATOR_MIGRATIONS);
+  await migrateReadModel(db);
   const { events, commands } = esdb ? { events: esdb, commands: new ReservationStreamCommandStore(esdb, RESERVATION_STREAM) } : sqlLog(db);
   const projector = new ReadModelProjector(db, events, logger.child({ module: 'read-model-projector' }));
   await projector.init();

@@ -3,6 +3,7 @@ import { ClaimTakenError, UniqueClaim } from '@app/event-store/command-handling/
 import type { NewEvent } from '@app/event-store/event-store.port';
 import { StreamIds } from '@app/identity/shared/stream-ids';
 import { createLogger } from '@app/platform/logging/logger';
+import { ScimError } from '@app/scim/errors/scim-error';
 import { storageTargets } from '@app/testing/postgres-target';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openStores, Stores } from '../open-stores';
@@ -74,6 +75,8 @@ describe.each(targets.map((t) => [t.name, t] as const))('SqlCommandStore with th
     const id = randomUUID();
     const error = await write(id, [provisioned(id, POISON)], { claim: [claim('name-poison')] }).catch((e: unknown) => e);
 
+    // A ScimError even when it crossed from PGlite's worker thread: the controller must still answer 400.
+    expect(error).toBeInstanceOf(ScimError);
     expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
     expect(await stores.events.readStream(StreamIds.user(P, id))).toEqual([]);
     expect(await claims()).toEqual([]);
