@@ -6,13 +6,8 @@ import { FairTurns } from './fair-turns';
 
 /** Requests at work at once with a PostgreSQL server (at most the pool size): more only made other IdPs wait longer (bench:noisy). */
 const POSTGRES_WORK_SLOTS = 4;
-/**
- * Embedded PGlite runs one statement at a time in its worker thread, so a second request at work
- * only queues its statements behind the first's (and the event loop waits on them); one IdP already
- * worked in one slot at a time. With one, IdPs take turns, the lightest first, and none shares
- * PGlite with another's statements (bench:noisy).
- */
-const EMBEDDED_WORK_SLOTS = 1;
+/** Embedded PGlite runs one statement at a time in its worker thread: two at work keep it busy (one at a time measured no better in bench:noisy). */
+const EMBEDDED_WORK_SLOTS = 2;
 
 /** How many admitted requests may be at work at once (SCIM_WORK_SLOTS, else by store); the others wait for their IdP's turn. */
 export function workSlots(config: AppConfig): number {
