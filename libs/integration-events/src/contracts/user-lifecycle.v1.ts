@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@app/event-store/event-store.port';
 import { USER_EVENT_TYPES, UserEvent } from '@app/identity/user/user.events';
+import { ACTOR_KIND_HEADER, PublishedActor, publishedActor } from './event-actor.v1';
 
 export const CONTRACT_VERSION = 1;
 
@@ -30,6 +31,10 @@ export interface UserLifecycleEventV1 {
   /** Position in the global event log; replays carry the same one. */
   readonly logPosition: number;
   readonly occurredAt: string;
+  /** Who acted (see event-actor.v1.ts); absent on events logged without an actor. */
+  readonly actor?: PublishedActor;
+  /** The id of the request that caused the event (the SCIM or admin request); absent when there was none. */
+  readonly requestId?: string;
   /** UserProvisioned, UserReplaced, UserReprovisioned: the user's attributes in SCIM shape. */
   readonly attributes?: Record<string, unknown>;
   /** AttributesPatched, AttributesCleared: per top-level attribute, the old and new value. */
@@ -38,8 +43,8 @@ export interface UserLifecycleEventV1 {
   readonly withheld?: Withholding;
 }
 
-/** What names a published event, whatever its content: enough for a consumer to fetch it. */
-export type EventReference = Pick<UserLifecycleEventV1, 'providerId' | 'userId' | 'revision' | 'logPosition' | 'occurredAt'>;
+/** What names a published event and who caused it, whatever its content: enough for a consumer to fetch it (a withheld notice carries it all). */
+export type EventReference = Pick<UserLifecycleEventV1, 'providerId' | 'userId' | 'revision' | 'logPosition' | 'occurredAt' | 'actor' | 'requestId'>;
 
 export interface IntegrationMessage {
   /** `<providerId>:<userId>`, so one user's events land on one partition, in order. */
@@ -72,7 +77,17 @@ export function toIntegrationMessage(recorded: RecordedEvent): IntegrationMessag
   const data = recorded.data as UserEvent['data'];
   const { providerId, userId } = data;
   const occurredAt = recorded.metadata.occurredAt ?? recorded.recordedAt.toISOString();
-  const event: EventReference = { providerId, userId, revision: recorded.revision, logPosition: recorded.position, occurredAt };
+  const actor = publishedActor(recorded.metadata.actor);
+  const requestId = recorded.metadata.correlationId;
+  const event: EventReference = {
+    providerId,
+    userId,
+    revision: recorded.revision,
+    logPosition: recorded.position,
+    occurredAt,
+    ...(actor ? { actor } : {}),
+    ...(requestId ? { requestId } : {}),
+  };
   const value: UserLifecycleEventV1 = {
     ...event,
     ...('attributes' in data ? { attributes: data.attributes as Record<string, unknown> } : {}),
@@ -91,6 +106,7 @@ export function toIntegrationMessage(recorded: RecordedEvent): IntegrationMessag
       ce_subject: userId,
       ce_time: occurredAt,
       'content-type': 'application/json',
+      ...(actor ? { [ACTOR_KIND_HEADER]: actor.kind } : {}),
     },
   };
 }

@@ -1,9 +1,10 @@
-import type { RecordedEvent } from '@app/event-store/event-store.port';
+import type { EventMetadata, RecordedEvent } from '@app/event-store/event-store.port';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { USER_EVENT_TYPES } from '@app/identity/user/user.events';
+import { ACTOR_KIND_HEADER } from './event-actor.v1';
 import { toIntegrationMessage } from './user-lifecycle.v1';
 import { overLimit, refusedByBroker, toWithheldNotice, WITHHELD_HEADER } from './withheld-notice.v1';
 
@@ -19,12 +20,12 @@ const schemaOf = (eventType: string) => ajv.getSchema(schemas.find((s) => s.titl
 const providerId = 'contoso-entra';
 const userId = '8b0c2c8e-6a51-4a43-9a4e-2f3d3b1b1a10';
 
-function recorded(type: string, data: object, position = 42): RecordedEvent {
+function recorded(type: string, data: object, position = 42, metadata: Omit<EventMetadata, 'occurredAt'> = {}): RecordedEvent {
   return {
     id: 'a1f5e2b0-1111-4c4c-9d9d-000000000001',
     type,
     data: { providerId, userId, ...data },
-    metadata: { occurredAt: '2026-12-01T10:00:00.000Z' },
+    metadata: { occurredAt: '2026-12-01T10:00:00.000Z', ...metadata },
     streamId: `user-${providerId}-${userId}`,
     revision: 3,
     position,
@@ -126,5 +127,66 @@ describe('the user lifecycle contract (v1)', () => {
     expect(validate('UserReprovisioned', { ...base, attributes: { userName: 'ada@example.com' } }).valid).toBe(false);
     expect(validate('ReprovisionRequested', { ...base, attributes: { userName: 'ada@example.com' } }).valid).toBe(false);
     expect(validate('ReprovisionRequested', base)).toEqual({ valid: true, errors: null });
+  });
+});
+
+describe('who acted and in which request (contract v1, optional members)', () => {
+  const requestId = '0d6c7f0e-5b7a-4d55-8a0f-3c1f7e2b9a11';
+  const ACTORS = [
+    ['an IdP token', { kind: 'idp-token', providerId, tokenId: 'tok-1' }, { kind: 'idp', providerId, tokenId: 'tok-1' }],
+    ['an admin token', { kind: 'admin', tokenId: 'adm-1', name: 'helpdesk' }, { kind: 'admin', tokenId: 'adm-1', label: 'helpdesk' }],
+    ['the service', { kind: 'system', name: 'first-start' }, { kind: 'system', name: 'first-start' }],
+  ] as const;
+  const cases = ACTORS.flatMap(([who, logged, published]) => EVENTS.map(([type, data]) => [type, who, logged, published, data] as const));
+
+  it.each(cases)('%s by %s carries the actor in contract words, the request id and ce_actorkind, and is valid', (type, _who, logged, published, data) => {
+    const message = toIntegrationMessage(recorded(type, data, 42, { actor: logged, correlationId: requestId, clientAddress: '10.0.0.7' }))!;
+    const value = JSON.parse(message.value);
+    expect(value.actor).toEqual(published);
+    expect(value.requestId).toBe(requestId);
+    expect(message.headers[ACTOR_KIND_HEADER]).toBe(published.kind);
+    // Provenance beyond who and which request (client address, the SCIM body) stays in the log.
+    expect(message.value).not.toContain('10.0.0.7');
+    expect(validate(type, value)).toEqual({ valid: true, errors: null });
+  });
+
+  it.each(EVENTS)('an old %s without actor or request id has neither member nor header, and is still valid', (type, data) => {
+    const message = toIntegrationMessage(recorded(type, data))!;
+    const value = JSON.parse(message.value);
+    expect(value).not.toHaveProperty('actor');
+    expect(value).not.toHaveProperty('requestId');
+    expect(message.headers).not.toHaveProperty(ACTOR_KIND_HEADER);
+    expect(validate(type, value)).toEqual({ valid: true, errors: null });
+  });
+
+  it.each([
+    ['an IdP actor without its token id', { kind: 'idp-token', providerId }],
+    ['an admin actor without a label', { kind: 'admin', tokenId: 'adm-1' }],
+    ['a system actor without a name', { kind: 'system' }],
+  ] as const)('leaves out %s rather than publish an invalid actor', (_what, logged) => {
+    const message = toIntegrationMessage(recorded('UserDeleted', {}, 42, { actor: logged, correlationId: requestId }))!;
+    const value = JSON.parse(message.value);
+    expect(value).not.toHaveProperty('actor');
+    expect(value.requestId).toBe(requestId);
+    expect(validate('UserDeleted', value)).toEqual({ valid: true, errors: null });
+  });
+
+  it('a withheld notice keeps the actor, the request id and ce_actorkind', () => {
+    const [, logged, published] = ACTORS[1];
+    const message = toIntegrationMessage(recorded('AttributesCleared', EVENTS[6][1], 42, { actor: logged, correlationId: requestId }))!;
+    const notice = toWithheldNotice(message, overLimit(message.event, 2_000_000, 1_000_000));
+    const value = JSON.parse(notice.value);
+    expect(value).toMatchObject({ actor: published, requestId, withheld: { reason: 'too-large' } });
+    expect(notice.headers[ACTOR_KIND_HEADER]).toBe('admin');
+    expect(validate('AttributesCleared', value)).toEqual({ valid: true, errors: null });
+  });
+
+  it('refuses an actor of unknown kind, with a member of another kind, with a secret-looking extra, or an empty request id', () => {
+    const base = { providerId, userId, revision: 3, logPosition: 42, occurredAt: '2026-12-01T10:00:00.000Z' };
+    expect(validate('UserDeleted', { ...base, actor: { kind: 'robot', name: 'x' } }).valid).toBe(false);
+    expect(validate('UserDeleted', { ...base, actor: { kind: 'admin', tokenId: 'adm-1', label: 'helpdesk', providerId } }).valid).toBe(false);
+    expect(validate('UserDeleted', { ...base, actor: { kind: 'idp', providerId, tokenId: 'tok-1', token: 'secret' } }).valid).toBe(false);
+    expect(validate('UserDeleted', { ...base, actor: { kind: 'idp', providerId } }).valid).toBe(false);
+    expect(validate('UserDeleted', { ...base, requestId: '' }).valid).toBe(false);
   });
 });
