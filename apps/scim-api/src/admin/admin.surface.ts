@@ -14,6 +14,8 @@ import { IdentityProvidersController } from './identity-providers/identity-provi
 import { TenantUrls } from './identity-providers/tenant-urls';
 import { TokensController } from './identity-providers/tokens.http.controller';
 import { AdminUsersController } from './users/admin-users.http.controller';
+import { UserHistory } from './users/user-history';
+import { UserHistoryController } from './users/user-history.http.controller';
 
 /** The /admin/v1 routes. */
 export const ADMIN_CONTROLLERS: Type[] = [
@@ -21,6 +23,7 @@ export const ADMIN_CONTROLLERS: Type[] = [
   TokensController,
   CustomAttributesController,
   AdminUsersController,
+  UserHistoryController,
   AdminTokensController,
 ];
 
@@ -38,5 +41,6 @@ export function adminProviders(stores: Stores, scimOrigin: string | null): Provi
     TenantUrls,
     IdentityProviderViews,
     UserAdministration,
+    UserHistory,
   ];
 }
