@@ -37,6 +37,10 @@ describe('the admin CLI command line', () => {
       '/identity-providers/contoso/custom-attributes/urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3AX%3A2.0%3AUser%3AJobCode/retire',
       undefined,
     ],
+    [['user', 'history', 'contoso', 'u-1'], 'GET', '/identity-providers/contoso/users/u-1/history', undefined],
+    [['user', 'history', 'contoso', 'u-1', '--to', '2026-12-02T08:00+01:00', '--from', '2026-12-01'], 'GET', '/identity-providers/contoso/users/u-1/history?from=2026-12-01&to=2026-12-02T08%3A00%2B01%3A00', undefined],
+    [['user', 'as-of', 'contoso', 'u-1', '2026-12-02T07:00:00Z'], 'GET', '/identity-providers/contoso/users/u-1/as-of?at=2026-12-02T07%3A00%3A00Z', undefined],
+    [['user', 'as-of', 'contoso', 'u-1', '42'], 'GET', '/identity-providers/contoso/users/u-1/as-of?at=42', undefined],
     [['user', 'find', 'contoso', '--email', 'ada+1@example.com'], 'GET', '/identity-providers/contoso/users?email=ada%2B1%40example.com', undefined],
     [
       ['user', 'clear', 'contoso', 'u-1', 'title', 'phoneNumbers[type eq "mobile"].value'],

@@ -1,4 +1,4 @@
-import { adminToken, adminTokens, attribute, attributes, issuedToken, provider, providers, SHOWN_ONCE, tokens, user, users } from './result-views';
+import { adminToken, adminTokens, attribute, attributes, issuedToken, provider, providers, SHOWN_ONCE, tokens, user, userAsOf, userHistory, users } from './result-views';
 import { fields } from './render';
 
 /** What a command sends to /admin/v1. */
@@ -168,6 +168,24 @@ export const COMMANDS: readonly Command[] = [
     usage: 'user reprovision <providerId> <userId>   (hidden from its IdP until its next POST re-baselines it)',
     request: (args) => ({ method: 'POST', path: `${idp(args)}/users/${enc(args.named.userId)}/reprovision` }),
     render: (r) => user(r.user) + 'Next: Provision on demand in Entra ID (or its next cycle after re-assignment) POSTs the user afresh, with the same id.\n',
+  },
+  {
+    name: 'user history',
+    positionals: ['providerId', 'userId'],
+    options: ['from', 'to'],
+    usage: 'user history <providerId> <userId> [--from <ISO time>] [--to <ISO time>]   (every event of the user, with who did it and the request id)',
+    request: (args) => {
+      const window = (['from', 'to'] as const).filter((end) => args.options[end] !== undefined).map((end) => `${end}=${enc(args.options[end]!)}`);
+      return { method: 'GET', path: `${idp(args)}/users/${enc(args.named.userId)}/history${window.length > 0 ? `?${window.join('&')}` : ''}` };
+    },
+    render: (r) => userHistory(r.events),
+  },
+  {
+    name: 'user as-of',
+    positionals: ['providerId', 'userId', 'at'],
+    usage: 'user as-of <providerId> <userId> <ISO time|log position>   (the user as the event log says it was then)',
+    request: (args) => ({ method: 'GET', path: `${idp(args)}/users/${enc(args.named.userId)}/as-of?at=${enc(args.named.at)}` }),
+    render: userAsOf,
   },
   {
     name: 'admin-token issue',

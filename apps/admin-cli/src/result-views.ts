@@ -63,6 +63,27 @@ export const users = (list: any[]) =>
 
 export const user = (u: any) => fields([['User id', u.id], ['userName', u.userName], ['externalId', u.externalId], ['Active', u.active], ['Awaiting reprovision', u.awaitingReprovision]]);
 
+/** Who made a change: the IdP and its token, an administrator (label and token id), or the service itself. */
+function actorOf(actor: any): string {
+  if (actor?.kind === 'admin') return `admin ${actor.name} (${actor.tokenId})`;
+  if (actor?.kind === 'idp-token') return `idp ${actor.providerId} token ${actor.tokenId}`;
+  return 'system';
+}
+
+export const userHistory = (list: any[]) =>
+  table(list, [
+    ['TIME', (e) => e.occurredAt],
+    ['REV', (e) => e.revision],
+    ['EVENT', (e) => e.type],
+    ['ACTOR', (e) => actorOf(e.actor)],
+    ['REQUEST ID', (e) => e.requestId],
+  ]);
+
+export const userAsOf = (r: any) =>
+  fields([['As of', r.at], ['Revision', r.revision], ['Log position', r.position], ['Last change at', r.occurredAt], ['Awaiting reprovision', r.awaitingReprovision]]) +
+  JSON.stringify(r.user, null, 2) +
+  '\n';
+
 export const adminToken = (t: any) => fields([['Admin Token', t.token], ['Token id', t.tokenId], ['Label', t.label], ['Issued at', t.issuedAt], ['Revoked', t.revoked]]);
 export const adminTokens = (list: any[]) =>
   table(list, [
