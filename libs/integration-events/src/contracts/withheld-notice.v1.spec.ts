@@ -1,21 +1,13 @@
 import type { EventMetadata, RecordedEvent } from '@app/event-store/event-store.port';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { USER_EVENT_TYPES } from '@app/identity/user/user.events';
+import { CONTRACTS, contractSchemas } from './contract-schemas.fixture';
 import { ACTOR_KIND_HEADER } from './event-actor.v1';
 import { toIntegrationMessage } from './user-lifecycle.v1';
 import { overLimit, refusedByBroker, toWithheldNotice, WITHHELD_HEADER } from './withheld-notice.v1';
 
-const CONTRACTS = join(__dirname, '../../contracts');
-const ajv = new Ajv2020({ strict: true, strictRequired: false });
-addFormats(ajv);
-const schemas = readdirSync(CONTRACTS)
-  .filter((f) => f.endsWith('.schema.json'))
-  .map((f) => JSON.parse(readFileSync(join(CONTRACTS, f), 'utf8')) as { $id: string; title: string });
-schemas.forEach((schema) => ajv.addSchema(schema));
-const schemaOf = (eventType: string) => ajv.getSchema(schemas.find((s) => s.title === `${eventType} v1`)!.$id)!;
+const { titles, validatorOf: schemaOf } = contractSchemas();
 
 const providerId = 'contoso-entra';
 const userId = '8b0c2c8e-6a51-4a43-9a4e-2f3d3b1b1a10';
@@ -107,7 +99,7 @@ describe('the user lifecycle contract (v1)', () => {
   const asyncapi = readFileSync(join(CONTRACTS, 'asyncapi.yaml'), 'utf8');
 
   it.each(USER_EVENT_TYPES)('publishes %s with a JSON Schema and an AsyncAPI message', (type) => {
-    expect(schemas.some((s) => s.title === `${type} v1`)).toBe(true);
+    expect(titles).toContain(`${type} v1`);
     expect(asyncapi).toContain(`      ${type}: { $ref: '#/components/messages/${type}' }`);
     expect(toIntegrationMessage(recorded(type, EVENTS.find(([t]) => t === type)![1]))?.headers.ce_type).toBe(`com.traffitech.scim.user.${type}.v1`);
   });
