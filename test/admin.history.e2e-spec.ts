@@ -129,6 +129,11 @@ describeOnEveryStore(
       expect(before.err).toMatch(/did not exist yet.*\(404 USER_NOT_FOUND\)\n$/);
       const deleted = await admin('user', 'as-of', providerId, userId, String(positions[6]));
       expect(deleted.err).toMatch(/had been deleted by then.*\(404 USER_NOT_FOUND\)\n$/);
+
+      // An auditor still reads it after the IdP is retired (its SCIM routes are gone, its log is not).
+      await adminJson('idp', 'retire', providerId);
+      expect((await adminJson('user', 'history', providerId, userId)).events).toEqual(events);
+      expect((await adminJson('user', 'as-of', providerId, userId, String(positions[5]))).user).toEqual(seen[4]);
     });
 
     it('answers 404 for an unknown IdP or user and 400 for a bad time or position, as admin JSON', async () => {
