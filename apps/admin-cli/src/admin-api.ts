@@ -1,4 +1,4 @@
-import type { ApiRequest } from './commands';
+import type { ApiRequest } from './command';
 
 /** What the admin API answered with an error: its status, code word and message. */
 export class AdminApiError extends Error {
@@ -25,22 +25,37 @@ export function adminApiUrl(env: NodeJS.ProcessEnv): string {
 
 /** Sends one request to /admin/v1 and returns its JSON; an error answer becomes an AdminApiError. */
 export async function callAdminApi(target: AdminApiTarget, request: ApiRequest, fetchFn: typeof fetch = fetch): Promise<unknown> {
+  const response = await send(target, request, fetchFn);
+  const text = await response.text();
+  const body = parseJson(text);
+  if (response.ok) return body;
+  throw answerError(response, text, body);
+}
+
+/** Sends one request to /admin/v1 and returns its body as it arrives; an error answer becomes an AdminApiError. */
+export async function streamAdminApi(target: AdminApiTarget, request: ApiRequest, fetchFn: typeof fetch = fetch): Promise<AsyncIterable<Uint8Array>> {
+  const response = await send(target, request, fetchFn);
+  if (response.ok && response.body) return response.body;
+  const text = await response.text();
+  throw answerError(response, text, parseJson(text));
+}
+
+async function send(target: AdminApiTarget, request: ApiRequest, fetchFn: typeof fetch): Promise<Response> {
   const url = `${target.url}/admin/v1${request.path}`;
   const headers: Record<string, string> = { Authorization: `Bearer ${target.token}`, Accept: 'application/json' };
   if (request.body !== undefined) headers['Content-Type'] = 'application/json';
-  let response: Response;
   try {
-    response = await fetchFn(url, { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) });
+    return await fetchFn(url, { method: request.method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const reason = cause?.code ?? cause?.message ?? (error as Error).message;
     throw new AdminApiError(0, 'UNREACHABLE', `Cannot reach the admin API at ${target.url} (${reason}); is the server running? Set ADMIN_URL to where it listens.`);
   }
-  const text = await response.text();
-  const body = parseJson(text);
-  if (response.ok) return body;
+}
+
+function answerError(response: Response, text: string, body: unknown): AdminApiError {
   const error = body as { error?: unknown; message?: unknown } | undefined;
-  throw new AdminApiError(
+  return new AdminApiError(
     response.status,
     typeof error?.error === 'string' ? error.error : `HTTP_${response.status}`,
     typeof error?.message === 'string' ? error.message : `The admin API answered ${response.status}: ${text.slice(0, 200)}`,

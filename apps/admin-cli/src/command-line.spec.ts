@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { parseCommandLine, usage } from './command-line';
-import { COMMANDS, UsageError } from './commands';
+import { UsageError } from './command';
+import { COMMANDS } from './commands';
 
 const run = (argv: string[]) => {
   const line = parseCommandLine(argv);
-  if (line.kind !== 'run') throw new Error('expected a command');
+  if (line.kind !== 'run' || 'run' in line.command) throw new Error('expected a request command');
   return { name: line.command.name, ...line.args, json: line.json, request: line.command.request(line.args) };
 };
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { Arguments, Command, COMMANDS, UsageError } from './commands';
+import { Arguments, Command, UsageError } from './command';
+import { COMMANDS } from './commands';
 
 /** What the command line asks for: a command with its arguments, or help (for one command, or all). */
 export type CommandLine =
@@ -7,6 +8,7 @@ export type CommandLine =
   | { readonly kind: 'help'; readonly command?: Command };
 
 const OPTION_NAMES = [...new Set(COMMANDS.flatMap((c) => c.options ?? []))];
+const SWITCH_NAMES = [...new Set(COMMANDS.flatMap((c) => c.switches ?? []))];
 
 /**
  * `<group> <action> <positionals...> [--option value]... [--json]`, options anywhere after the
@@ -20,6 +22,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       ...Object.fromEntries(OPTION_NAMES.map((name) => [name, { type: 'string' as const }])),
+      ...Object.fromEntries(SWITCH_NAMES.map((name) => [name, { type: 'boolean' as const }])),
     },
     allowPositionals: true,
     strict: true,
@@ -34,6 +37,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (value === undefined) continue;
     if (!command.options?.includes(name)) throw new UsageError(`${command.name} does not take --${name}`);
     options[name] = value as string;
+  }
+  for (const name of SWITCH_NAMES) {
+    if ((values as Record<string, unknown>)[name] !== true) continue;
+    if (!command.switches?.includes(name)) throw new UsageError(`${command.name} does not take --${name}`);
+    options[name] = '';
   }
   const missing = (command.required ?? []).filter((name) => options[name] === undefined);
   if (missing.length > 0) throw new UsageError(`${command.name} needs ${missing.map((m) => `--${m}`).join(', ')}`);

@@ -1,41 +1,12 @@
 import { adminToken, adminTokens, attribute, attributes, issuedToken, provider, providers, SHOWN_ONCE, tokens, user, userAsOf, userHistory, users } from './result-views';
+import { AUDIT_EXPORT_COMMANDS } from './audit-export-commands';
+import { AUDIT_REBUILD_COMMANDS } from './audit-rebuild-commands';
+import { JOURNAL_COMMANDS } from './journal-commands';
+import { ApiRequest, Arguments, Command, UsageError } from './command';
 import { fields } from './render';
-
-/** What a command sends to /admin/v1. */
-export interface ApiRequest {
-  readonly method: 'GET' | 'POST' | 'PATCH';
-  /** Below /admin/v1, with its segments percent-encoded. */
-  readonly path: string;
-  readonly body?: unknown;
-}
-
-/** A command line as its command reads it: positionals by name, the rest (a trailing `...` positional), and options. */
-export interface Arguments {
-  readonly named: Readonly<Record<string, string>>;
-  readonly rest: readonly string[];
-  readonly options: Readonly<Record<string, string | undefined>>;
-}
-
-/** A wrong command line: the CLI prints it with the usage and exits 2. */
-export class UsageError extends Error {}
-
-export interface Command {
-  /** Its words, e.g. `token issue`. */
-  readonly name: string;
-  /** Positional names in order; a last one starting with `...` takes one or more values. */
-  readonly positionals: readonly string[];
-  /** Its `--options` (each takes a value); `--json` and `--help` go with every command. */
-  readonly options?: readonly string[];
-  readonly required?: readonly string[];
-  readonly usage: string;
-  request(args: Arguments): ApiRequest;
-  /** The result as a person reads it (`--json` prints the API's JSON instead). */
-  render(result: any): string; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 
 const enc = encodeURIComponent;
 const idp = (args: Arguments) => `/identity-providers/${enc(args.named.providerId)}`;
-
 
 function onOff(value: string | undefined): boolean {
   if (value === 'on' || value === 'off') return value === 'on';
@@ -44,7 +15,7 @@ function onOff(value: string | undefined): boolean {
 
 const LOOKUPS = ['userName', 'email', 'externalId'] as const;
 
-/** Every command, as issue 9 names them. */
+/** Every command, as issues 9 and 10 name them. */
 export const COMMANDS: readonly Command[] = [
   {
     name: 'idp create',
@@ -210,4 +181,7 @@ export const COMMANDS: readonly Command[] = [
     request: (args) => ({ method: 'POST', path: `/admin-tokens/${enc(args.named.tokenId)}/revoke` }),
     render: adminToken,
   },
+  ...JOURNAL_COMMANDS,
+  ...AUDIT_REBUILD_COMMANDS,
+  ...AUDIT_EXPORT_COMMANDS,
 ];

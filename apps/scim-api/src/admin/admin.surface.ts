@@ -5,6 +5,9 @@ import type { Provider, Type } from '@nestjs/common';
 import { COMMAND_HANDLER, SCIM_ORIGIN } from '../app.tokens';
 import { IdentityProviderWriter } from '../identity-providers/identity-provider-writer';
 import { UserAdministration } from '../users/administration/user-administration';
+import { EVENT_LOG_EXPORT_ADMIN } from './audit/export.admin';
+import { READ_MODEL_REBUILD_ADMIN } from './audit/rebuild.admin';
+import { REQUEST_JOURNAL_ADMIN } from './journal/journal.admin';
 import { AdminTokensController } from './administrators/admin-tokens.http.controller';
 import { AdministratorWriter } from './administrators/administrator-writer';
 import { AdminAuthenticator } from './auth/admin-authenticator';
@@ -17,6 +20,9 @@ import { AdminUsersController } from './users/admin-users.http.controller';
 import { UserHistory } from './users/user-history';
 import { UserHistoryController } from './users/user-history.http.controller';
 
+/** Issue 10's support and audit routes, each slice in its own folder. */
+const FEATURES = [REQUEST_JOURNAL_ADMIN, READ_MODEL_REBUILD_ADMIN, EVENT_LOG_EXPORT_ADMIN];
+
 /** The /admin/v1 routes. */
 export const ADMIN_CONTROLLERS: Type[] = [
   IdentityProvidersController,
@@ -25,6 +31,7 @@ export const ADMIN_CONTROLLERS: Type[] = [
   AdminUsersController,
   UserHistoryController,
   AdminTokensController,
+  ...FEATURES.flatMap((feature) => feature.controllers),
 ];
 
 /**
@@ -42,5 +49,6 @@ export function adminProviders(stores: Stores, scimOrigin: string | null): Provi
     IdentityProviderViews,
     UserAdministration,
     UserHistory,
+    ...FEATURES.flatMap((feature) => feature.providers(stores)),
   ];
 }

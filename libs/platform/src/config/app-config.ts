@@ -67,6 +67,16 @@ export interface AdminConfig {
   readonly host?: string;
 }
 
+/** The request journal: every SCIM request, kept apart from the event log for support. */
+export interface JournalConfig {
+  /** JOURNAL_RETENTION_DAYS: entries older than this are pruned. */
+  readonly retentionDays: number;
+  /** JOURNAL_BODY_MAX_BYTES: the request body is kept up to this many bytes (cut beyond, and marked so). */
+  readonly maxBodyBytes: number;
+  /** JOURNAL_QUEUE_CAPACITY: entries waiting to be written; beyond it new ones are dropped and counted. */
+  readonly queueCapacity: number;
+}
+
 /** Everything the service reads from its environment, validated once at start. */
 export interface AppConfig {
   readonly port: number;
@@ -96,6 +106,7 @@ export interface AppConfig {
    */
   readonly workSlots: number;
   readonly admin: AdminConfig;
+  readonly journal: JournalConfig;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +173,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
   const workSlots = int('SCIM_WORK_SLOTS', 0, 0, 1000);
   const admin = loadAdmin(env, problems, int);
+  const journal: JournalConfig = {
+    retentionDays: int('JOURNAL_RETENTION_DAYS', 30, 1, 3650),
+    maxBodyBytes: int('JOURNAL_BODY_MAX_BYTES', 16_384, 0, 1_048_576),
+    queueCapacity: int('JOURNAL_QUEUE_CAPACITY', 10_000, 1, 1_000_000),
+  };
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = env.DATA_DIR || './data';
   return {
@@ -183,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database,
     workSlots,
     admin,
+    journal,
   };
 }
 
