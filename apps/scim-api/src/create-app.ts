@@ -32,10 +32,8 @@ export async function createScimApp(
   stores: Stores,
   relay?: IntegrationEventRelay,
 ): Promise<NestFastifyApplication> {
-  const app = await createApp(config, logger, stores, relay, { scim: true, admin: config.admin.port === undefined });
-  // Closing the SCIM app ends the process's work; whoever serves admin routes apart closes that app in its onClose.
-  app.enableShutdownHooks();
-  return app;
+  // Closing the SCIM app ends the process's work (main.ts does it on SIGTERM); whoever serves admin routes apart closes that app in its onClose.
+  return createApp(config, logger, stores, relay, { scim: true, admin: config.admin.port === undefined });
 }
 
 /** The admin routes alone, for ADMIN_PORT: over the same stores, handing out Tenant URLs at `scimOrigin`. */
