@@ -23,6 +23,8 @@ export function httpServerOptions(http: HttpConfig) {
     requestTimeout: http.requestTimeoutMs,
     connectionTimeout: http.requestTimeoutMs,
     keepAliveTimeout: http.keepAliveTimeoutMs,
+    // While stopping, a request already on an open connection is served (with Connection: close), not answered 503.
+    return503OnClosing: false,
     http: { headersTimeout, requestTimeout: http.requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
   };
 }
