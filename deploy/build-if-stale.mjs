@@ -1,5 +1,7 @@
 // Builds dist/ only when its inputs changed since the last build, so restarting a built checkout
 // skips the compile (tsc + tsc-alias, ~20 s; `tsc --incremental` still takes ~5 s with nothing to do).
+// The build ends with PGlite's data-directory template (dist/pglite-template, ~5 s): an embedded first
+// start copies it instead of running initdb in the server (see libs/platform/.../pglite-template.ts).
 // Usage: node deploy/build-if-stale.mjs [--always | --check]
 //   (none)    build when stale (npm start's prestart)
 //   --always  build, whatever the stamp says (npm run build)
@@ -7,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +18,8 @@ const CONFIG = 'tsconfig.build.json';
 // The stamp lives in dist/: deleting dist/ makes the checkout stale.
 const STAMP = join(ROOT, 'dist', '.build-stamp');
 const ENTRY = join(ROOT, 'dist', 'apps', 'scim-api', 'src', 'main.js');
+const TEMPLATE_MAKER = join(ROOT, 'dist', 'libs', 'platform', 'src', 'database', 'make-pglite-template.js');
+const TEMPLATE_STAMP = join(ROOT, 'dist', 'pglite-template', 'pglite-template.json');
 
 /** tsconfig's `include`/`exclude` patterns (`*`, `**\/`, directories) as one anchored expression each. */
 function patternToRegExp(pattern) {
@@ -49,14 +54,24 @@ function inputsDigest() {
   return hash.digest('hex');
 }
 
-const isUpToDate = (digest) => existsSync(ENTRY) && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === digest;
+const isCompiled = (digest) => existsSync(ENTRY) && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === digest;
 
-function build(digest) {
+function compile(digest) {
   // Removed first: a build that fails half-way must not leave a stamp that matches later.
   rmSync(STAMP, { force: true });
   const run = spawnSync('npm', ['run', '--silent', 'build:tsc'], { cwd: ROOT, stdio: 'inherit' });
   if (run.status !== 0) process.exit(run.status ?? 1);
   writeFileSync(STAMP, `${digest}\n`);
+}
+
+// Without a template the service still starts (PGlite's initdb in-process), so a failure here only warns;
+// the next start tries again.
+async function makeTemplate() {
+  try {
+    await createRequire(import.meta.url)(TEMPLATE_MAKER).makePgliteTemplate();
+  } catch (error) {
+    process.stderr.write(`build-if-stale: could not make PGlite's data-directory template (a first start will run initdb itself): ${error}\n`);
+  }
 }
 
 const mode = process.argv[2];
@@ -66,8 +81,12 @@ if (mode !== undefined && mode !== '--always' && mode !== '--check') {
 }
 // Taken before compiling: a source edited during the build leaves the stamp stale, not wrongly fresh.
 const digest = inputsDigest();
-if (mode === '--check') process.exit(isUpToDate(digest) ? 0 : 1);
-if (mode === '--always' || !isUpToDate(digest)) {
+const compiled = mode !== '--always' && isCompiled(digest);
+// The template depends only on PGlite, whose version is in package-lock.json: a new one recompiles.
+const templated = compiled && existsSync(TEMPLATE_STAMP);
+if (mode === '--check') process.exit(templated ? 0 : 1);
+if (!compiled) {
   if (mode !== '--always') process.stdout.write('build-if-stale: sources changed since the last build; building dist/\n');
-  build(digest);
+  compile(digest);
 }
+if (!templated) await makeTemplate();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createLogger } from '../logging/logger';
 import { DatabaseUnavailableError } from './database-unavailable.error';
+import { defaultTemplateDir, seedFromTemplate } from './pglite-template';
 import { PgliteRequest, PgliteWorker } from './pglite-worker';
 import { SqlDatabase, SqlExecutor, SqlProcedure } from './sql-database';
 
@@ -15,6 +16,8 @@ export interface PgliteDatabaseOptions {
   readonly logger?: Logger;
   /** The worker's JavaScript heap limit in MB (results are built there): 512 when absent. */
   readonly maxHeapMb?: number;
+  /** Where a data directory's first start copies its cluster from (see pglite-template.ts): the build's when absent. */
+  readonly templateDir?: string;
 }
 
 /**
@@ -41,6 +44,7 @@ export class PgliteDatabase implements SqlDatabase {
   static async open(dataDir?: string, options: PgliteDatabaseOptions = {}): Promise<PgliteDatabase> {
     const logger = options.logger ?? createLogger('error').child({ module: 'database' });
     const db = new PgliteDatabase(dataDir, logger, options.maxHeapMb ?? 512);
+    if (dataDir) await db.seed(options.templateDir ?? defaultTemplateDir());
     db.worker = await db.startWorker();
     return db;
   }
@@ -102,6 +106,13 @@ export class PgliteDatabase implements SqlDatabase {
     if (this.closed) throw new Error('The database is closed');
     if (!this.worker) throw new DatabaseUnavailableError('unreachable');
     return this.worker;
+  }
+
+  /** A first start copies the build's template: PGlite's initdb in this process would peak at ~0.85 GB. */
+  private async seed(templateDir: string): Promise<void> {
+    const seeded = await seedFromTemplate(this.dataDir!, templateDir);
+    if (seeded.origin === 'template') this.logger.info({ templateDir }, 'created the embedded data directory from the build\'s template');
+    if (seeded.origin === 'initdb') this.logger.warn({ reason: seeded.reason }, 'creating the embedded data directory with PGlite\'s initdb in this process (peaks near 0.9 GB)');
   }
 
   private startWorker(): Promise<PgliteWorker> {
