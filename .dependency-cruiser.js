@@ -20,6 +20,13 @@ module.exports = {
       to: { pathNot: ['^libs/(identity|scim)/'], dependencyTypesNot: ['core'] },
     },
     {
+      name: 'audit-is-pure',
+      comment: 'libs/audit is the export format, its hash chain and verifier: node built-ins and canonicalize (RFC 8785) only, no other lib.',
+      severity: 'error',
+      from: { path: '^libs/audit/', pathNot: SPECS },
+      to: { pathNot: ['^libs/audit/', '^node_modules/canonicalize/'], dependencyTypesNot: ['core'] },
+    },
+    {
       name: 'no-io-in-pure-libs',
       severity: 'error',
       from: { path: '^libs/(scim|identity)/', pathNot: SPECS },
