@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '@app/platform/config/app-config';
 import { DataDirLockedError } from '@app/platform/database/data-dir-lock';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
+import type { Logger } from 'pino';
 import { issueFirstStartAdminToken } from './admin/administrators/first-start-admin-token';
 import { createDemoProviderIfEmpty, ensureProvider } from './identity-providers/provider-bootstrap';
 
@@ -38,9 +39,11 @@ async function main(): Promise<void> {
   startup.lap('app');
   app.getHttpAdapter().getInstance().addHook('onClose', async () => {
     await adminApp?.close();
-    await relay?.stop();
+    // What this process wrote leaves with it (within a third of the shutdown time); the next lease-holder publishes the rest.
+    await relay?.stop({ flushWithinMs: config.shutdownTimeoutMs / 3 });
     await stores.close();
   });
+  stopGracefullyOnSignals(app, logger, config.shutdownTimeoutMs);
   await app.listen(config.port, config.host);
   await adminApp?.listen(config.admin.port!, config.admin.host ?? config.host);
   startup.lap('listen');
@@ -59,6 +62,36 @@ async function main(): Promise<void> {
         `  Try: ADMIN_TOKEN=<Admin Token> npm run admin -- idp list\n\n`,
     );
   }
+}
+
+/**
+ * SIGTERM/SIGINT: stop accepting connections, finish the requests in flight, publish, close the
+ * stores (the app's onClose), then exit 0; exit 1 if that takes longer than `timeoutMs`.
+ */
+function stopGracefullyOnSignals(app: { close(): Promise<void> }, logger: Logger, timeoutMs: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // A repeated signal (an impatient supervisor) must not cut short the requests being finished.
+    if (stopping) return logger.info({ signal }, 'already stopping');
+    stopping = true;
+    logger.info({ signal }, 'stopping: no new connections; finishing the requests in flight');
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'not stopped within SHUTDOWN_TIMEOUT_MS; exiting anyway');
+      process.exit(1);
+    }, timeoutMs).unref();
+    app.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'stopping failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /** Milliseconds per start-up phase, logged once when listening: `modules` is Node's own start and loading the code. */

@@ -24,9 +24,14 @@ async function main(): Promise<void> {
   logger.info({ health: `http://${config.host}:${config.workerHealthPort}/health/ready` }, 'health endpoint listening');
   const stop = async () => {
     logger.info('stopping');
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'not stopped within SHUTDOWN_TIMEOUT_MS; exiting anyway');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     health.close();
-    await relay?.stop();
+    await relay?.stop({ flushWithinMs: config.shutdownTimeoutMs / 2 });
     await stores.close();
+    logger.info('stopped');
     process.exit(0);
   };
   process.once('SIGTERM', stop);

@@ -122,6 +122,36 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     expect([first.sent.length, second.sent.length].sort()).toEqual([0, 20]);
   });
 
+  it('on a stop with flushWithinMs, publishes what was written since its last poll before it stops', async () => {
+    await provision(1);
+    const publisher = new RecordingPublisher();
+    const checkpoint = new SqlRelayCheckpoint(db, 'kafka:test');
+    const relay = new IntegrationEventRelay(events, publisher, checkpoint, silent, { idleMs: 60_000 });
+    relay.start();
+    await eventually(() => expect(publisher.sent).toHaveLength(1));
+    // Idle for a minute: only the flush can publish these before the stop.
+    await provision(3);
+    await relay.stop({ flushWithinMs: 5_000 });
+    expect(publisher.sent).toHaveLength(4);
+    expect(await checkpoint.load()).toBe(await positionAt(8));
+  });
+
+  it('on a stop with flushWithinMs, gives up on a broker that hangs when the time is up, keeping the checkpoint', async () => {
+    await provision(1);
+    const publisher = new RecordingPublisher();
+    const checkpoint = new SqlRelayCheckpoint(db, 'kafka:test');
+    const relay = new IntegrationEventRelay(events, publisher, checkpoint, silent, { idleMs: 60_000 });
+    relay.start();
+    await eventually(() => expect(publisher.sent).toHaveLength(1));
+    publisher.hold = new Promise(() => undefined);
+    await provision(2);
+    const stopping = Date.now();
+    await relay.stop({ flushWithinMs: 300 });
+    expect(Date.now() - stopping).toBeLessThan(2_000);
+    expect(publisher.sent).toHaveLength(1);
+    expect(await checkpoint.load()).toBe(await positionAt(2));
+  });
+
   it('reports lag as it is now, even while a send hangs', async () => {
     await provision(2);
     const publisher = new RecordingPublisher();

@@ -91,18 +91,53 @@ export class IntegrationEventRelay {
     this.refreshLag();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops publishing. With `flushWithinMs` (a SIGTERM), it first publishes what the log holds
+   * beyond the checkpoint, for at most that long, so a process's last writes leave with it rather
+   * than at the next start; whatever is left then is published by the next lease-holder.
+   */
+  async stop(options: { readonly flushWithinMs?: number } = {}): Promise<void> {
     this.running = false;
     clearInterval(this.lagTimer);
     this.wake?.now();
     await this.loop;
     await this.refreshingLag;
+    if (options.flushWithinMs && this.holding) await this.flush(options.flushWithinMs);
     await this.publisher.close();
   }
 
   /** New events were just appended in this process: an idle relay starts now (a backing-off one does not). */
   notify(): void {
     if (this.wake?.idle) this.wake.now();
+  }
+
+  private async flush(withinMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<'time up'>((resolve) => (timer = setTimeout(() => resolve('time up'), withinMs)));
+    let stopFlushing = false;
+    const publishRest = async () => {
+      let position = await this.checkpoint.load();
+      while (!stopFlushing) {
+        const next = await this.publishBatch(position);
+        if (next === position) return 'flushed' as const;
+        position = next;
+      }
+      return 'time up' as const;
+    };
+    const publishing = publishRest();
+    // Past the deadline the publisher closes under it: that late failure is expected, not unhandled.
+    publishing.catch(() => undefined);
+    try {
+      const outcome = await Promise.race([publishing, timeUp]);
+      const { lagEvents } = this.current;
+      if (outcome === 'time up') this.logger.warn({ lagEvents, withinMs }, 'stopping before every event was published; the next start publishes the rest');
+      else this.logger.info({ checkpoint: this.lag.checkpoint }, 'published every event before stopping');
+    } catch (error) {
+      this.logger.warn({ err: { message: (error as Error).message } }, 'publishing before stopping failed; the next start publishes the rest');
+    } finally {
+      stopFlushing = true;
+      clearTimeout(timer);
+    }
   }
 
   /** Publishes until the log is exhausted once; for replays. Throws on the first failure. */

@@ -38,6 +38,8 @@ describe('loadConfig', () => {
       database: { timeoutMs: 5000, poolSize: 10 },
       workSlots: 0,
       admin: { tokenDigest: undefined, port: undefined, host: undefined },
+      journal: { retentionDays: 30, maxBodyBytes: 16_384, queueCapacity: 10_000 },
+      shutdownTimeoutMs: 25_000,
     });
   });
 
@@ -91,6 +93,10 @@ describe('loadConfig', () => {
         DATABASE_TIMEOUT_MS: '1500',
         DATABASE_POOL_SIZE: '3',
         SCIM_WORK_SLOTS: '6',
+        JOURNAL_RETENTION_DAYS: '7',
+        JOURNAL_BODY_MAX_BYTES: '4096',
+        JOURNAL_QUEUE_CAPACITY: '500',
+        SHUTDOWN_TIMEOUT_MS: '10000',
         ADMIN_TOKEN: ADMIN_TOKEN,
         ADMIN_PORT: '9443',
         ADMIN_HOST: '10.0.0.5',
@@ -125,6 +131,8 @@ describe('loadConfig', () => {
       database: { timeoutMs: 1500, poolSize: 3 },
       workSlots: 6,
       admin: { tokenDigest: digestToken(ADMIN_TOKEN), port: 9443, host: '10.0.0.5' },
+      journal: { retentionDays: 7, maxBodyBytes: 4096, queueCapacity: 500 },
+      shutdownTimeoutMs: 10_000,
     });
   });
 
@@ -147,6 +155,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ RATE_LIMIT_SEARCHES_PER_IDP: '2.5' })).toEqual(['RATE_LIMIT_SEARCHES_PER_IDP must be an integer from 0 to 1000000, got "2.5"']);
     expect(problemsOf({ RATE_LIMIT_REFUSAL_DELAY_MS: '10001' })).toEqual(['RATE_LIMIT_REFUSAL_DELAY_MS must be an integer from 0 to 10000, got "10001"']);
     expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+  });
+
+  it('gives a SIGTERM 25 s by default (under Kubernetes\' 30 s grace), and names a bad SHUTDOWN_TIMEOUT_MS', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(25_000);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '5000' }).shutdownTimeoutMs).toBe(5000);
+    expect(problemsOf({ SHUTDOWN_TIMEOUT_MS: '10' })).toEqual(['SHUTDOWN_TIMEOUT_MS must be an integer from 1000 to 600000, got "10"']);
   });
 
   it('names a bad SCIM_WORK_SLOTS', () => {

@@ -107,6 +107,11 @@ export interface AppConfig {
   readonly workSlots: number;
   readonly admin: AdminConfig;
   readonly journal: JournalConfig;
+  /**
+   * SHUTDOWN_TIMEOUT_MS: after SIGTERM, how long requests in flight, the relay's last publishing
+   * and closing the stores may take before the process exits anyway (under Kubernetes' 30 s grace).
+   */
+  readonly shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
   const workSlots = int('SCIM_WORK_SLOTS', 0, 0, 1000);
   const admin = loadAdmin(env, problems, int);
+  const shutdownTimeoutMs = int('SHUTDOWN_TIMEOUT_MS', 25_000, 1000, 600_000);
   const journal: JournalConfig = {
     retentionDays: int('JOURNAL_RETENTION_DAYS', 30, 1, 3650),
     maxBodyBytes: int('JOURNAL_BODY_MAX_BYTES', 16_384, 0, 1_048_576),
@@ -200,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workSlots,
     admin,
     journal,
+    shutdownTimeoutMs,
   };
 }
 
