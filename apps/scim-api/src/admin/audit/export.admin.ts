@@ -1,7 +1,9 @@
 import type { AdminFeature } from '../admin-feature';
+import { EventLogExportController } from './export.http.controller';
+import { EventLogExport } from './export-source';
 
 /** The hash-chained export of the log (issue 10, item 6). */
 export const EVENT_LOG_EXPORT_ADMIN: AdminFeature = {
-  controllers: [],
-  providers: () => [],
+  controllers: [EventLogExportController],
+  providers: () => [EventLogExport],
 };

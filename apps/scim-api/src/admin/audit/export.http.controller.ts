@@ -1,0 +1,45 @@
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../app.tokens';
+import { whenRequestEnds } from '../../http/when-request-ends';
+import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
+import { exportScope } from './export-scope';
+import { EventLogExport } from './export-source';
+
+/** The event log as hash-chained NDJSON, for auditors: whole, one IdP's (?providerId=) or one user's (&userId=). */
+@Controller(`${ADMIN_ROUTE_PREFIX}/audit`)
+export class EventLogExportController {
+  constructor(
+    private readonly exports: EventLogExport,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Streamed as read: the next batch is read only when the client has taken the last one, and a
+   * client that leaves stops the export. A failure once streaming has begun cuts the response
+   * short, so the file has no trailer and fails verification.
+   */
+  @Get('export')
+  async export(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const scope = exportScope(query);
+    const release = this.exports.claim();
+    whenRequestEnds(request, reply, release);
+    const chunks = await this.exports.open(scope);
+    this.logger.info({ requestId: request.id, scope: scope.kind }, 'event log export started');
+    void reply
+      .header('Content-Type', 'application/x-ndjson; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      .send(Readable.from(this.loggingFailures(chunks, String(request.id))));
+  }
+
+  private async *loggingFailures(chunks: AsyncGenerator<string>, requestId: string): AsyncGenerator<string> {
+    try {
+      yield* chunks;
+    } catch (error) {
+      this.logger.error({ err: error, requestId }, 'event log export failed while streaming; the response was cut short');
+      throw error;
+    }
+  }
+}
