@@ -4,12 +4,15 @@ import { openStores, Stores } from '@app/read-model/open-stores';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { observePipeline } from '@app/platform/metrics/pipeline-gauges';
+import { ServiceMetrics } from '@app/platform/metrics/service-metrics';
 import { startHealthServer } from './health-server';
 
 describe('scim-worker health server (PGlite)', () => {
   let stores: Stores;
   let server: Server;
   let failing: Error | undefined;
+  let metrics: ServiceMetrics;
 
   beforeAll(async () => {
     stores = await openStores({ dataDir: ':memory:' }, createLogger('silent'));
@@ -17,7 +20,9 @@ describe('scim-worker health server (PGlite)', () => {
     const projector = Object.assign(Object.create(stores.projector), {
       readiness: () => (failing ? Promise.reject(failing) : stores.projector.readiness()),
     });
-    server = await startHealthServer({ ...stores, projector }, undefined, '127.0.0.1', 0);
+    metrics = new ServiceMetrics('scim-worker');
+    observePipeline(metrics, stores.projector, undefined);
+    server = await startHealthServer({ ...stores, projector }, undefined, metrics, '127.0.0.1', 0);
   });
   afterAll(async () => {
     server.close();
@@ -33,6 +38,16 @@ describe('scim-worker health server (PGlite)', () => {
     expect(await get('/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
     expect((await get('/health/other')).status).toBe(404);
     expect((await get('/health/ready', 'POST')).status).toBe(405);
+  });
+
+  it('serves Prometheus metrics: the projection position and quarantine, and process figures', async () => {
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const body = await response.text();
+    expect(body).toMatch(/^scim_projection_position\{app="scim-worker"\} \d+$/m);
+    expect(body).toMatch(/^scim_projection_quarantined_streams\{app="scim-worker"\} 0$/m);
+    expect(body).toContain('process_resident_memory_bytes');
   });
 
   it('is ready with no projection failures', async () => {

@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from '@app/platform/config/app-config';
 import { createLogger } from '@app/platform/logging/logger';
+import { observePipeline } from '@app/platform/metrics/pipeline-gauges';
+import { ServiceMetrics } from '@app/platform/metrics/service-metrics';
 import { startKafkaRelay } from '@app/integration-events/start-relay';
 import { openStores } from '@app/read-model/open-stores';
 import { startHealthServer } from './health-server';
@@ -20,7 +22,9 @@ async function main(): Promise<void> {
   stores.projector.start(250);
   logger.info('read-model projector running');
   const relay = config.kafka ? await startKafkaRelay(config.kafka, stores, logger) : undefined;
-  const health = await startHealthServer(stores, relay, config.host, config.workerHealthPort);
+  const metrics = new ServiceMetrics('scim-worker');
+  observePipeline(metrics, stores.projector, relay);
+  const health = await startHealthServer(stores, relay, metrics, config.host, config.workerHealthPort);
   logger.info({ health: `http://${config.host}:${config.workerHealthPort}/health/ready` }, 'health endpoint listening');
   const stop = async () => {
     logger.info('stopping');

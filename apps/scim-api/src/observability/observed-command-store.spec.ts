@@ -21,7 +21,7 @@ describe('observedCommandStore', () => {
 
   it.each([
     ['a stale revision', new ConcurrencyError('user-p-1', 0, 1)],
-    ['a taken claim', new ClaimTakenError('username-p-ada', 'other')],
+    ['a taken claim', new ClaimTakenError('username-p-ada', 'other', new Date())],
   ])('observes %s as a conflict, and rethrows it', async (_, error) => {
     const { store, seen } = observed(async () => Promise.reject(error));
     await expect(store.write(write)).rejects.toBe(error);

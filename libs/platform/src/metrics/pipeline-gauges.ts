@@ -1,12 +1,21 @@
-import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
-import type { ServiceMetrics } from '@app/platform/metrics/service-metrics';
-import type { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
+import type { ServiceMetrics } from './service-metrics';
+
+/** What the read-model projector tells about itself (ReadModelProjector fits). */
+export interface ProjectionFigures {
+  catchUp(): Promise<number>;
+  failureReport(): Promise<{ readonly quarantinedStreams: number }>;
+}
+
+/** What the Kafka relay tells about itself (IntegrationEventRelay fits). */
+export interface RelayFigures {
+  readonly current: { readonly lagEvents: number; readonly lagSeconds: number; readonly published: number; readonly withheld: number; readonly deadLetters: number };
+}
 
 /**
- * The figures that answer "is the read model and Kafka keeping up?": read at scrape time from the
- * projector and the relay (when this process publishes).
+ * The figures that answer "are the read model and Kafka keeping up?", read at scrape time from the
+ * projector and from the relay when this process publishes.
  */
-export function observeProjectionAndRelay(metrics: ServiceMetrics, projector: ReadModelProjector, relay: IntegrationEventRelay | undefined): void {
+export function observePipeline(metrics: ServiceMetrics, projector: ProjectionFigures, relay: RelayFigures | undefined): void {
   metrics.gauge('scim_projection_position', 'Log position the read model has projected up to (the catch-up projector; the SQL stores also project inline)', () => projector.catchUp());
   metrics.gauge(
     'scim_projection_quarantined_streams',
