@@ -3,6 +3,7 @@ import { whenRequestEnds } from '../when-request-ends';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ScimRequest } from '../../auth/scim-auth.guard';
 import { FairTurns } from './fair-turns';
+import { isSearch, searchWorkBegins } from './search-requests';
 
 /** Requests at work at once with a PostgreSQL server (at most the pool size): more only made other IdPs wait longer (bench:noisy). */
 const POSTGRES_WORK_SLOTS = 4;
@@ -19,7 +20,8 @@ export function workSlots(config: AppConfig): number {
  * Admitted SCIM requests take turns per IdP for the work after their body is read (reading it
  * takes no turn, so a slow body never holds one). The turn ends once the response is serialized
  * (writing it to a client that reads slowly is no work, and must not hold a turn), or when the
- * connection is gone before that.
+ * connection is gone before that. A search (marked by the searches hook, registered before this
+ * one) yields to other IdPs' work ({@link FairTurns}).
  */
 export function workInFairTurns(fastify: FastifyInstance, turns: FairTurns): void {
   const turnOf = new WeakMap<FastifyRequest, () => void>();
@@ -32,9 +34,10 @@ export function workInFairTurns(fastify: FastifyInstance, turns: FairTurns): voi
       release?.();
     });
     if (ended) return;
-    release = await turns.take(request.scimCaller.providerId);
-    if (ended) release();
-    else turnOf.set(request, release);
+    release = await turns.take(request.scimCaller.providerId, isSearch(request));
+    if (ended) return release();
+    turnOf.set(request, release);
+    searchWorkBegins(request);
   });
   fastify.addHook('onSend', async (request, _reply, payload) => {
     turnOf.get(request)?.();

@@ -1,5 +1,5 @@
 import { loadConfig } from '@app/platform/config/app-config';
-import { FairTurns } from './fair-turns';
+import { FairTurns, SEARCH_MAX_YIELD_MS } from './fair-turns';
 import { workSlots } from './fair-turns.hook';
 
 describe('FairTurns', () => {
@@ -44,6 +44,55 @@ describe('FairTurns', () => {
     release();
     await all;
     expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'a3', 'a4']);
+  });
+});
+
+describe('FairTurns with searches', () => {
+  afterEach(() => jest.useRealTimers());
+
+  const started = (turn: Promise<() => void>) => {
+    const state = { started: false, release: () => undefined as void };
+    void turn.then((release) => Object.assign(state, { started: true, release }));
+    return state;
+  };
+
+  it('starts a search at once while no other IdP has work, beside its own IdP\'s requests', async () => {
+    const turns = new FairTurns(4);
+    await turns.take('a');
+    const search = started(turns.take('a', true));
+    await Promise.resolve();
+    expect(search.started).toBe(true);
+  });
+
+  it('holds a search back while another IdP has a request at work, and starts it when that ends', async () => {
+    const turns = new FairTurns(4);
+    const other = await turns.take('b');
+    const search = started(turns.take('a', true));
+    // The searching IdP's own later requests wait behind its search; other IdPs' requests still start.
+    const after = started(turns.take('a'));
+    const another = started(turns.take('c'));
+    await Promise.resolve();
+    expect([search.started, after.started, another.started]).toEqual([false, false, true]);
+    other();
+    another.release();
+    await Promise.resolve();
+    expect(search.started).toBe(true);
+  });
+
+  it('starts a held-back search once it has waited SEARCH_MAX_YIELD_MS, even while the other IdP keeps working', async () => {
+    jest.useFakeTimers();
+    let now = 0;
+    const turns = new FairTurns(2, () => now);
+    await turns.take('b');
+    const search = started(turns.take('a', true));
+    now = SEARCH_MAX_YIELD_MS - 1;
+    jest.advanceTimersByTime(SEARCH_MAX_YIELD_MS - 1);
+    await Promise.resolve();
+    expect(search.started).toBe(false);
+    now = SEARCH_MAX_YIELD_MS;
+    jest.advanceTimersByTime(1);
+    await Promise.resolve();
+    expect(search.started).toBe(true);
   });
 });
 

@@ -1,27 +1,47 @@
+/** How long a search waits for the other IdPs to be idle before it takes a turn anyway (no search starves on a busy server). */
+export const SEARCH_MAX_YIELD_MS = 1000;
+
+interface Waiter {
+  readonly grant: () => void;
+  readonly search: boolean;
+  readonly since: number;
+}
+
 /**
  * At most `slots` requests at work at once, and one IdP never more than half of them (at least
  * one), so other IdPs always find room (bench:noisy: a hostile IdP at slots - 1 took B's p99 to 12×,
  * at half to 9×); the others wait in one queue per key (IdP), and keys take turns, so an IdP with
  * many requests waiting does not make another IdP's request wait behind all of them.
+ *
+ * A search (a request that may scan an IdP's users) starts only while no other IdP has a request
+ * at work, or once it has waited {@link SEARCH_MAX_YIELD_MS}: a scan started beside another
+ * IdP's request shares the database with it (PGlite runs one statement at a time), so another
+ * tenant's lookups and writes run in the gaps between searches, never behind one started after them.
  */
 export class FairTurns {
   private working = 0;
   private readonly workingPerKey = new Map<string, number>();
   private readonly maxPerKey: number;
   /** Insertion order is the order of turns: a key that was served goes to the back. */
-  private readonly waiting = new Map<string, Array<() => void>>();
+  private readonly waiting = new Map<string, Waiter[]>();
 
-  constructor(private readonly slots: number) {
+  constructor(
+    private readonly slots: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.maxPerKey = Math.max(1, Math.floor(slots / 2));
   }
 
-  /** Resolves with the release function of a slot (call it once; extra calls do nothing). */
-  take(key: string): Promise<() => void> {
-    if (!this.waiting.has(key) && this.canStart(key)) return Promise.resolve(this.start(key));
+  /** Resolves with the release function of a slot (call it once; extra calls do nothing). `search`: see the class comment. */
+  take(key: string, search = false): Promise<() => void> {
+    const since = this.now();
+    if (!this.waiting.has(key) && this.canStart(key, { search, since })) return Promise.resolve(this.start(key));
     return new Promise((resolve) => {
       const queue = this.waiting.get(key) ?? [];
-      queue.push(() => resolve(this.start(key)));
+      queue.push({ grant: () => resolve(this.start(key)), search, since });
       this.waiting.set(key, queue);
+      // Nothing else may end a turn before its yield is over (another IdP's request long at work).
+      if (search) setTimeout(() => this.next(), SEARCH_MAX_YIELD_MS).unref();
     });
   }
 
@@ -32,8 +52,10 @@ export class FairTurns {
     return count;
   }
 
-  private canStart(key: string): boolean {
-    return this.working < this.slots && (this.workingPerKey.get(key) ?? 0) < this.maxPerKey;
+  private canStart(key: string, waiter: Pick<Waiter, 'search' | 'since'>): boolean {
+    const mine = this.workingPerKey.get(key) ?? 0;
+    if (this.working >= this.slots || mine >= this.maxPerKey) return false;
+    return !waiter.search || this.working === mine || this.now() - waiter.since >= SEARCH_MAX_YIELD_MS;
   }
 
   private start(key: string): () => void {
@@ -56,9 +78,9 @@ export class FairTurns {
     while (granted && this.working < this.slots) {
       granted = false;
       for (const [key, queue] of this.waiting) {
-        if (!this.canStart(key)) continue;
+        if (!this.canStart(key, queue[0])) continue;
         this.waiting.delete(key);
-        const grant = queue.shift()!;
+        const { grant } = queue.shift()!;
         if (queue.length > 0) this.waiting.set(key, queue);
         grant();
         granted = true;

@@ -1,6 +1,6 @@
 import { ScimError } from '@app/scim/errors/scim-error';
 import { InFlightCounter } from './in-flight-counter';
-import { ScimRateLimits } from './scim-rate-limits';
+import { ScimRateLimits, SEARCH_WORK_MS_PER_TOKEN } from './scim-rate-limits';
 import { TokenBuckets } from './token-buckets';
 
 function clock() {
@@ -26,6 +26,25 @@ describe('TokenBuckets', () => {
     time.advance(100);
     expect(buckets.take('a')).toBeUndefined();
     expect(buckets.take('a')).toBeGreaterThan(0);
+  });
+
+  it('charges a cost known afterwards as a debt that take() waits out, and keeps the key until it is paid', () => {
+    const time = clock();
+    const buckets = new TokenBuckets(10, 1, time.now);
+    buckets.charge('a', 30);
+    expect(buckets.take('a')).toBeCloseTo(2.1);
+    time.advance(1500);
+    buckets.take('other');
+    expect(buckets.take('a')).toBeCloseTo(0.6);
+    time.advance(600);
+    expect(buckets.take('a')).toBeUndefined();
+  });
+
+  it('lets a key owe at most a minute of refill', () => {
+    const time = clock();
+    const buckets = new TokenBuckets(1, 1, time.now);
+    buckets.charge('a', 1_000_000);
+    expect(buckets.take('a')).toBeCloseTo(61);
   });
 
   it('keeps keys apart', () => {
@@ -124,6 +143,22 @@ describe('ScimRateLimits', () => {
     expect(() => limits.admitSearch('other')).not.toThrow();
     expect(() => limits.admit('t', 'p')).not.toThrow();
     time.advance(400);
+    expect(() => limits.admitSearch('p')).not.toThrow();
+  });
+
+  it('charges a search for its work beyond SEARCH_WORK_MS_PER_TOKEN, so a long scan spends the searches of several short ones', () => {
+    const time = clock();
+    const limits = new ScimRateLimits({ ...config, perTokenPerSecond: 0, perProviderPerSecond: 0, searchesPerProviderPerSecond: 10 }, time.now);
+    limits.admitSearch('p');
+    limits.chargeSearchWork('p', SEARCH_WORK_MS_PER_TOKEN);
+    limits.admitSearch('p');
+    limits.chargeSearchWork('p', 20 * SEARCH_WORK_MS_PER_TOKEN);
+    const error = refusal(() => limits.admitSearch('p'));
+    expect(error.retryAfterSeconds).toBe(2);
+    expect(() => limits.admitSearch('other')).not.toThrow();
+    time.advance(1000);
+    expect(() => limits.admitSearch('p')).toThrow(ScimError);
+    time.advance(1000);
     expect(() => limits.admitSearch('p')).not.toThrow();
   });
 

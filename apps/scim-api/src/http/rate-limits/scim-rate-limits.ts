@@ -4,6 +4,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { InFlightCounter } from './in-flight-counter';
 import { TokenBuckets } from './token-buckets';
 
+/**
+ * The work one search token buys: a search that works longer (from its turn to its serialized
+ * response) is charged one token per this many milliseconds, so RATE_LIMIT_SEARCHES_PER_IDP = 10
+ * bounds an IdP's searches to about 100 ms of work per second however many users each one scans.
+ */
+export const SEARCH_WORK_MS_PER_TOKEN = 10;
+
 /** Refusals that cost the client nothing to provoke: unknown route or IdP, bad token, over a limit. */
 const CHEAP_REFUSALS = new Set([401, 404, 429]);
 
@@ -59,6 +66,17 @@ export class ScimRateLimits {
   admitSearch(providerId: string): void {
     const wait = this.searchesPerProvider?.take(providerId);
     if (wait !== undefined) throw tooMany('This identity provider sent more searches per second than allowed (filters other than eq joined by and, or none)', wait);
+  }
+
+  /**
+   * Charges an admitted search for the `workMs` it worked, beyond the token {@link admitSearch}
+   * took: one token per SEARCH_WORK_MS_PER_TOKEN. The IdP may owe them; its next search waits
+   * until they are paid back. A count alone let a tenant with many users scan them all ten times
+   * a second, and each scan costs in proportion to them.
+   */
+  chargeSearchWork(providerId: string, workMs: number): void {
+    const owed = workMs / SEARCH_WORK_MS_PER_TOKEN - 1;
+    if (owed > 0) this.searchesPerProvider?.charge(providerId, owed);
   }
 
   /**

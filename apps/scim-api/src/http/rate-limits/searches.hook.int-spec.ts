@@ -1,8 +1,11 @@
 import { DEFAULT_SCIM_LIMITS } from '@app/scim/limits/scim-limits';
-import Fastify, { FastifyInstance } from 'fastify';
+import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import type { ScimRequest } from '../../auth/scim-auth.guard';
 import type { ScimCaller } from '../../auth/scim-request-context';
+import { FairTurns } from './fair-turns';
+import { workInFairTurns } from './fair-turns.hook';
 import { ScimRateLimits } from './scim-rate-limits';
 import { rationSearches } from './searches.hook';
 
@@ -70,4 +73,56 @@ describe('rationSearches', () => {
     ]);
     expect(refusals.map((r) => r.statusCode)).toEqual([429, 429, 429]);
   }, 10_000);
+});
+
+describe('rationSearches with workInFairTurns', () => {
+  let server: FastifyInstance;
+  const ended: string[] = [];
+
+  beforeEach(async () => {
+    ended.length = 0;
+    server = Fastify();
+    server.addHook('onRequest', async (request: ScimRequest) => {
+      request.scimCaller = { providerId: String(request.headers['x-idp'] ?? 'p') } as ScimCaller;
+    });
+    const limits = new ScimRateLimits({
+      perTokenPerSecond: 0,
+      perProviderPerSecond: 0,
+      bodyBytesPerProviderPerSecond: 0,
+      burstSeconds: 1,
+      maxInFlightPerProvider: 0,
+      searchesPerProviderPerSecond: 10,
+      refusalDelayMs: 0,
+    });
+    rationSearches(server, limits, DEFAULT_SCIM_LIMITS, pino({ level: 'silent' }));
+    workInFairTurns(server, new FairTurns(4));
+    // Each request works for ?ms= milliseconds, then notes that it ended.
+    const work = async (request: FastifyRequest<{ Querystring: { ms?: string } }>) => {
+      await sleep(Number(request.query.ms ?? 0));
+      ended.push(`${String(request.headers['x-idp'])} ${request.method}`);
+      return { ok: true };
+    };
+    server.get('/scim/v2/enterprise-idps/:providerId/Users/:id', work);
+    server.post('/scim/v2/enterprise-idps/:providerId/Users/.search', work);
+    await server.ready();
+  });
+
+  afterEach(() => server.close());
+
+  const search = (ms: number, idp = 'p') => server.inject({ method: 'POST', url: `${USERS}/.search`, query: { ms: String(ms) }, payload: SEARCH, headers: { 'x-idp': idp } });
+
+  it('charges a search for the time it worked: one that took 250 ms spends what 25 short ones would', async () => {
+    expect((await search(250)).statusCode).toBe(200);
+    const refused = await search(0);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(2);
+    expect((await search(0, 'other')).statusCode).toBe(200);
+  });
+
+  it('starts a search only once another IdP\'s request at work has ended', async () => {
+    const lookup = server.inject({ method: 'GET', url: `${USERS}/1`, query: { ms: '200' }, headers: { 'x-idp': 'entra' } });
+    await sleep(50);
+    await Promise.all([lookup, search(0)]);
+    expect(ended).toEqual(['entra GET', 'p POST']);
+  });
 });

@@ -1,5 +1,7 @@
 /** Keys beyond this many are evicted least recently used first, whatever their state. */
 const MAX_KEYS = 100_000;
+/** Most a key may owe after {@link TokenBuckets.charge}, in seconds of refill. */
+const MAX_DEBT_SECONDS = 60;
 
 interface Bucket {
   tokens: number;
@@ -31,6 +33,25 @@ export class TokenBuckets {
    */
   take(key: string, cost = 1): number | undefined {
     const needed = Math.min(cost, this.capacity);
+    const bucket = this.refilled(key);
+    if (bucket.tokens >= needed) {
+      bucket.tokens -= needed;
+      return undefined;
+    }
+    return (needed - bucket.tokens) / this.ratePerSecond;
+  }
+
+  /**
+   * Takes `cost` tokens for `key` whether it has them or not, for work whose cost is known only
+   * once done: the key then owes them (at most MAX_DEBT_SECONDS of refill) and take() waits until
+   * they are paid back.
+   */
+  charge(key: string, cost: number): void {
+    const bucket = this.refilled(key);
+    bucket.tokens = Math.max(-MAX_DEBT_SECONDS * this.ratePerSecond, bucket.tokens - cost);
+  }
+
+  private refilled(key: string): Bucket {
     const now = this.now();
     this.sweep(now);
     const bucket = this.buckets.get(key) ?? { tokens: this.capacity, updatedAt: now };
@@ -40,11 +61,7 @@ export class TokenBuckets {
     this.buckets.delete(key);
     this.buckets.set(key, bucket);
     if (this.buckets.size > MAX_KEYS) this.buckets.delete(this.buckets.keys().next().value as string);
-    if (bucket.tokens >= needed) {
-      bucket.tokens -= needed;
-      return undefined;
-    }
-    return (needed - bucket.tokens) / this.ratePerSecond;
+    return bucket;
   }
 
   /** Keys held now (for tests and metrics). */
@@ -56,6 +73,9 @@ export class TokenBuckets {
     const refillMs = (this.capacity / this.ratePerSecond) * 1000;
     if (now - this.lastSweep < refillMs) return;
     this.lastSweep = now;
-    for (const [key, bucket] of this.buckets) if (now - bucket.updatedAt >= refillMs) this.buckets.delete(key);
+    for (const [key, bucket] of this.buckets) {
+      // A bucket in debt is kept until it has paid it back and refilled.
+      if (bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond >= this.capacity) this.buckets.delete(key);
+    }
   }
 }
