@@ -37,9 +37,22 @@ describe('identifiersOf', () => {
     ],
     ['a PATCH that changes nothing it carries', { Operations: [{ op: 'replace', path: 'active', value: false }] }, {}],
     ['no body', undefined, {}],
-    ['a filter search', { filter: 'userName eq "a"' }, {}],
+    ['a SearchRequest', { filter: 'userName eq "A"' }, { userNames: ['a'] }],
   ])('%s', (_name, body, expected) => {
     expect(identifiersOf(body, [])).toEqual({ ...none, ...expected });
+  });
+
+  it.each([
+    ['userName eq "Ada@Contoso.example"', { userNames: ['ada@contoso.example'] }],
+    ['externalId eq "EXT-1"', { externalIds: ['EXT-1'] }],
+    ['emails[type eq "work" and value eq "W@x.example"]', { emails: ['w@x.example'] }],
+    ['emails[type eq "work"].value eq "W@x.example"', { emails: ['w@x.example'] }],
+    ['emails.value eq "a@x.example" or emails eq "b@x.example"', { emails: ['a@x.example', 'b@x.example'] }],
+    ['emails.type eq "work"', {}],
+    ['userName sw "ada" and not (externalId eq "x")', {}],
+    ['userName eq', {}],
+  ])('the filter %s', (filter, expected) => {
+    expect(identifiersOf(undefined, [], filter)).toEqual({ ...none, ...expected });
   });
 
   it('keeps the user ids it is given, lower-cased, without duplicates or empty ones', () => {

@@ -1,3 +1,5 @@
+import { Filter } from '@app/scim/filter/filter-ast';
+import { parseFilter } from '@app/scim/filter/filter-parser';
 import { cleanText } from './clean-text';
 import type { RequestIdentifiers } from './journal-entry';
 import { attributeNamed } from './redacted-body';
@@ -12,14 +14,17 @@ const MAX_DEPTH = 64;
 /**
  * The identifiers a request carried: `userIds` as the caller knows them (the id in the path, the id
  * a POST created), and from the body every userName, externalId and email value, wherever a
- * resource, a path-less PATCH value or a PATCH operation's path puts them (`emails[type eq "work"].value`).
+ * resource, a path-less PATCH value or a PATCH operation's path puts them (`emails[type eq "work"].value`),
+ * and the values a filter (`?filter=` or a SearchRequest's) looks them up by with `eq`.
  * All but externalIds are lower-cased: mails and userNames match case-insensitively, and user ids are
  * UUIDs (the routes lower-case them too).
  */
-export function identifiersOf(body: unknown, userIds: readonly (string | undefined)[]): RequestIdentifiers {
+export function identifiersOf(body: unknown, userIds: readonly (string | undefined)[], filter?: string): RequestIdentifiers {
   const found = new Found();
   for (const id of userIds) if (id) found.add('userIds', id);
   visit(body, found, 0);
+  const searched = (body as { filter?: unknown } | null | undefined)?.filter;
+  for (const text of [filter, searched]) if (typeof text === 'string') compared(text, found);
   return { userIds: [...found.userIds], userNames: [...found.userNames], emails: [...found.emails], externalIds: [...found.externalIds] };
 }
 
@@ -36,6 +41,39 @@ class Found {
     if (typeof value !== 'string' || value === '' || this[kind].size >= MAX_VALUES) return;
     const text = cleanText(value, MAX_CHARS);
     this[kind].add(kind === 'externalIds' ? text : text.toLowerCase());
+  }
+}
+
+/** The values a filter (`?filter=`) compares userName, externalId or an email with by `eq`; nothing when it does not parse. */
+function compared(filter: string, found: Found): void {
+  let parsed: Filter;
+  try {
+    parsed = parseFilter(filter);
+  } catch {
+    return;
+  }
+  equalities(parsed, undefined, found);
+}
+
+/** `within` is the multi-valued attribute of an enclosing `emails[…]`. */
+function equalities(filter: Filter, within: string | undefined, found: Found): void {
+  switch (filter.kind) {
+    case 'compare': {
+      if (filter.op !== 'eq') return;
+      const attribute = filter.path.attribute.toLowerCase();
+      const sub = filter.path.subAttribute?.toLowerCase();
+      if (within === 'emails') return attribute === 'value' ? take('emails', filter.value, found) : undefined;
+      return take(attribute === 'emails' && sub !== undefined && sub !== 'value' ? '' : attribute, filter.value, found);
+    }
+    case 'and':
+    case 'or':
+      equalities(filter.left, within, found);
+      return equalities(filter.right, within, found);
+    case 'not':
+    case 'present':
+      return;
+    case 'valuePath':
+      return equalities(filter.filter, filter.path.attribute.toLowerCase(), found);
   }
 }
 
