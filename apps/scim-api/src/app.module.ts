@@ -12,6 +12,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
+import { JournalWriter } from '@app/journal/journal-writer';
 import { ADMIN_CONTROLLERS, adminProviders } from './admin/admin.surface';
 import { ErrorsBySurfaceFilter } from './admin/http/errors-by-surface.filter';
 import { APP_CONFIG, COMMAND_HANDLER, LOGGER, RELAY, STORES } from './app.tokens';
@@ -42,7 +43,15 @@ export type Surfaces = { readonly scim: true; readonly admin: boolean } | { read
 /** The composition root: stores are opened before Nest starts and handed in. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, logger: Logger, stores: Stores, relay?: IntegrationEventRelay, surfaces: Surfaces = { scim: true, admin: true }): DynamicModule {
+  /** @param journal the request journal's writer, on the SCIM listener: its `dropped` counter is there for metrics. */
+  static register(
+    config: AppConfig,
+    logger: Logger,
+    stores: Stores,
+    relay?: IntegrationEventRelay,
+    surfaces: Surfaces = { scim: true, admin: true },
+    journal?: JournalWriter,
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
@@ -52,6 +61,7 @@ export class AppModule {
         { provide: LOGGER, useValue: logger },
         { provide: STORES, useValue: stores },
         { provide: RELAY, useValue: relay ?? null },
+        { provide: JournalWriter, useValue: journal ?? null },
         { provide: EVENT_STORE, useValue: stores.events },
         { provide: COMMAND_STORE, useValue: stores.commands },
         { provide: COMMAND_HANDLER, useValue: new CommandHandler(stores.commands, afterAppend(stores, relay)) },

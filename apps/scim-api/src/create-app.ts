@@ -1,9 +1,15 @@
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
+import { JOURNAL_MIGRATIONS } from '@app/journal/journal.migrations';
+import { JournalPruner } from '@app/journal/journal-pruner';
+import { JournalStore } from '@app/journal/journal-store';
+import { JournalWriter } from '@app/journal/journal-writer';
 import type { AppConfig } from '@app/platform/config/app-config';
+import { migrate } from '@app/platform/database/migrations';
 import type { Stores } from '@app/read-model/open-stores';
 import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AdminAuthenticator } from './admin/auth/admin-authenticator';
 import { authenticateAdmins } from './admin/auth/admin-authentication.hook';
@@ -20,6 +26,10 @@ import { ScimRateLimits } from './http/rate-limits/scim-rate-limits';
 import { rationSearches } from './http/rate-limits/searches.hook';
 import { SCIM_CONTENT_TYPE } from './http/scim-exception.filter';
 import { acceptScimJsonBodies } from './http/scim-json-body';
+import { journalScimRequests } from './journal/journal.hooks';
+import { answerWithRequestId } from './journal/request-id.hook';
+import { isScimUrl, providerIdOfUrl } from './journal/scim-url';
+import type { ScimRequest } from './auth/scim-auth.guard';
 
 /**
  * Builds the HTTP app exactly as main.ts serves it (the e2e tests use this too), on Fastify as
@@ -53,7 +63,11 @@ async function createApp(
   stores: Stores,
   relay: IntegrationEventRelay | undefined,
   surfaces: Surfaces,
+  afterClose?: () => Promise<void>,
 ): Promise<NestFastifyApplication> {
+  await migrate(stores.db, JOURNAL_MIGRATIONS);
+  // The SCIM listener journals its requests; an admin-only listener only searches the journal.
+  const journal = surfaces.scim ? new JournalWriter(new JournalStore(stores.db), { capacity: config.journal.queueCapacity }, logger.child({ module: 'request-journal' })) : undefined;
   const adapter = new FastifyAdapter({
     // Entra may send /users or /Users; RFC 7644 resource endpoints are matched case-insensitively here.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: ROUTE_PARAM_MAX_LENGTH },
@@ -66,18 +80,29 @@ async function createApp(
     genReqId: () => crypto.randomUUID(),
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger, stores, relay, surfaces), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger, stores, relay, surfaces, journal), adapter, {
     logger: nestLogger(logger),
   });
-  configureApp(app, config, logger);
+  configureApp(app, config, logger, stores, journal, afterClose);
   await app.init();
   capConnections(app.getHttpServer(), config.http);
   return app;
 }
 
-function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Logger): void {
+function configureApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  logger: Logger,
+  stores: Stores,
+  journal: JournalWriter | undefined,
+  afterClose: (() => Promise<void>) | undefined,
+): void {
   const fastify = app.getHttpAdapter().getInstance();
   const rateLimits = new ScimRateLimits(config.rateLimits);
+  // onClose hooks run last-registered first: afterClose (closing the stores) after the journal is written.
+  if (afterClose) fastify.addHook('onClose', afterClose);
+  answerWithRequestId(fastify);
+  if (journal) journalWithRetention(fastify, journal, config, stores, logger);
   // First: an admin request, answered or admitted here, is no SCIM request to the hooks after it.
   authenticateAdmins(fastify, app.get(AdminAuthenticator), logger, config.rateLimits.refusalDelayMs);
   boundAdminBodies(fastify, config.limits);
@@ -90,10 +115,22 @@ function configureApp(app: NestFastifyApplication, config: AppConfig, logger: Lo
     return payload;
   });
   fastify.addHook('onResponse', async (request, reply) => {
+    const providerId = isScimUrl(request.url) ? ((request as ScimRequest).scimCaller?.providerId ?? providerIdOfUrl(request.url)) : undefined;
     logger.info(
-      { requestId: request.id, method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { requestId: request.id, providerId, method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',
     );
+  });
+}
+
+/** Every SCIM request journaled; entries past the retention period pruned in the background; what is queued written on close. */
+function journalWithRetention(fastify: FastifyInstance, journal: JournalWriter, config: AppConfig, stores: Stores, logger: Logger): void {
+  journalScimRequests(fastify, journal, config.journal);
+  const pruner = new JournalPruner(new JournalStore(stores.db), { retentionDays: config.journal.retentionDays }, logger.child({ module: 'request-journal' }));
+  pruner.start();
+  fastify.addHook('onClose', async () => {
+    await pruner.stop();
+    await journal.close();
   });
 }
 
