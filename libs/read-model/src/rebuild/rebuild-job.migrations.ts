@@ -16,7 +16,7 @@ export const REBUILD_JOB_MIGRATIONS: readonly Migration[] = [
         heartbeat_at timestamptz NOT NULL DEFAULT now(),
         finished_at  timestamptz,
         progress     jsonb,
-        report       jsonb,
+        report       json,         -- json, not jsonb: a difference's key columns keep their order
         error        text
       );
       CREATE UNIQUE INDEX read_model_rebuilds_one_running ON read_model_rebuilds (state) WHERE state = 'running';
