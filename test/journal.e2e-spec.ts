@@ -177,6 +177,38 @@ describe.each(storageTargets().filter((t) => t.name !== 'esdb-test-double').map(
     expect((await admin.get('/journal/no-such-request')).body).toMatchObject({ status: 404, error: 'NOT_FOUND' });
   });
 
+  it('journals a 500 with its request id, and its log line names the request and the IdP', async () => {
+    await server.stores.db.query('ALTER TABLE scim_users RENAME COLUMN attributes TO attributes_moved');
+    let failed: ScimResponse;
+    try {
+      failed = await new ScimClient(server.tenantUrl(providerId), token).get('/Users?filter=userName%20eq%20%22x%22');
+    } finally {
+      await server.stores.db.query('ALTER TABLE scim_users RENAME COLUMN attributes_moved TO attributes');
+    }
+    expect(failed.status).toBe(500);
+    const requestId = failed.headers.get('x-request-id')!;
+    expect(failed.body.detail).toContain(requestId);
+    const logged = server.logLines.map((line) => JSON.parse(line)).find((line) => line.msg === 'unhandled error' && line.requestId === requestId);
+    expect(logged).toMatchObject({ providerId });
+    await eventuallyAsync(async () => {
+      expect((await admin.get(`/journal/${requestId}`)).body).toMatchObject({ status: 500, providerId, detail: expect.stringContaining(requestId) });
+    });
+  });
+
+  it.each([
+    ['bad percent-encoding', `/scim/v2/enterprise-idps/${providerId}/Users/%E0%A4%A`, 400],
+    ['a path segment over the router\'s limit', `/scim/v2/enterprise-idps/${'a'.repeat(1100)}/Users`, 414],
+  ])('journals what the router refuses before any hook: %s', async (_name, path, status) => {
+    const refused = await scimRequest('GET', `${server.origin}${path}`, { token });
+    expect(refused.status).toBe(status);
+    const requestId = refused.headers.get('x-request-id');
+    expect(requestId).toMatch(UUID);
+    await eventuallyAsync(async () => {
+      const found = await admin.get(`/journal/${requestId}`);
+      expect(found.body).toMatchObject({ requestId, status, providerId: path.includes(providerId) ? providerId : 'a'.repeat(128), detail: expect.any(String) });
+    });
+  });
+
   it.each([
     ['status=6xx', /status/],
     ['status=40', /status/],
@@ -231,6 +263,19 @@ describe('a request journal that cannot keep up', () => {
     const dropped = 200 - kept.body.entries.length;
     expect(dropped).toBeGreaterThan(0);
     expect(kept.body.entries.every((e: Entry) => e.status === 200)).toBe(true);
+  });
+
+  it('drops and counts what the database refuses, SCIM answering as before', async () => {
+    await server.stores.db.query('ALTER TABLE request_journal RENAME TO request_journal_moved');
+    try {
+      const entra = new ScimClient(server.tenantUrl(providerId), token);
+      for (let i = 0; i < 5; i++) expect((await entra.get('/Users?count=1')).status).toBe(200);
+      await eventually(() => server.logLines.some((line) => line.includes('"reason":"database"')), 15_000);
+    } finally {
+      await server.stores.db.query('ALTER TABLE request_journal_moved RENAME TO request_journal');
+    }
+    const warning = server.logLines.map((line) => JSON.parse(line)).find((line) => line.reason === 'database');
+    expect(warning).toMatchObject({ msg: 'request journal dropped entries', error: expect.stringMatching(/42P01/) });
   });
 });
 

@@ -26,6 +26,7 @@ import { ScimRateLimits } from './http/rate-limits/scim-rate-limits';
 import { rationSearches } from './http/rate-limits/searches.hook';
 import { SCIM_CONTENT_TYPE } from './http/scim-exception.filter';
 import { acceptScimJsonBodies } from './http/scim-json-body';
+import { journalFrameworkErrors } from './journal/framework-errors.journal';
 import { journalScimRequests } from './journal/journal.hooks';
 import { answerWithRequestId } from './journal/request-id.hook';
 import { isScimUrl, providerIdOfUrl } from './journal/scim-url';
@@ -76,7 +77,7 @@ async function createApp(
     trustProxy: config.http.trustProxy,
     ...httpServerOptions(config.http),
     clientErrorHandler: answerClientErrorsAsScim(logger),
-    frameworkErrors: answerFrameworkErrorsBySurface(logger),
+    frameworkErrors: journalFrameworkErrors(answerFrameworkErrorsBySurface(logger), journal, config.journal),
     genReqId: () => crypto.randomUUID(),
     logger: false,
   });

@@ -6,6 +6,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { LOGGER } from '../app.tokens';
+import type { ScimRequest } from '../auth/scim-auth.guard';
+import { providerIdOfUrl } from '../journal/scim-url';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
@@ -64,11 +66,16 @@ function isDataRejectedByDatabase(error: unknown): boolean {
 
 export function sendScimError(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const scimError = toScimError(error);
-  if (!scimError) logger.error({ err: error, requestId: request.id, url: request.url.split('?')[0] }, 'unhandled error');
+  if (!scimError) logger.error({ err: error, requestId: request.id, providerId: providerIdOf(request), url: request.url.split('?')[0] }, 'unhandled error');
   const body = (scimError ?? new ScimError(500, 'Internal server error; the request id is ' + String(request.id))).toJSON();
   if (scimError?.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(scimError.retryAfterSeconds));
   for (const [name, value] of Object.entries(scimError?.headers ?? {})) void reply.header(name, value);
   void reply.status(Number(body.status)).header('Content-Type', SCIM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** The IdP a log line is about: the authenticated caller's, else the one its URL names. */
+function providerIdOf(request: FastifyRequest): string | null {
+  return (request as ScimRequest).scimCaller?.providerId ?? providerIdOfUrl(request.url);
 }
 
 @Catch()

@@ -12,7 +12,7 @@ import { isScimUrl, providerIdOfUrl, userIdOfLocation, userIdOfUrl } from './sci
 /** A request line is at most a few KB (431 beyond); kept up to this. */
 const MAX_PATH_CHARS = 4_096;
 
-type JournaledRequest = ScimRequest & { journalError?: ErrorAnswer | null };
+export type JournaledRequest = ScimRequest & { journalError?: ErrorAnswer | null };
 
 /**
  * Records every SCIM request (refusals from the onRequest hooks, parse and validation errors, 404
@@ -29,10 +29,13 @@ export function journalScimRequests(fastify: FastifyInstance, journal: JournalWr
   });
 }
 
-function entryOf(request: JournaledRequest, reply: FastifyReply, maxBodyBytes: number): JournalEntry {
+/** The entry for a request whose response was sent. */
+export function entryOf(request: JournaledRequest, reply: FastifyReply, maxBodyBytes: number): JournalEntry {
   const body = redactedBody(request.body, maxBodyBytes);
+  // Fastify starts no clock for what its router refuses before routing.
+  const elapsed = Number.isFinite(reply.elapsedTime) ? reply.elapsedTime : 0;
   return {
-    at: new Date(Date.now() - reply.elapsedTime),
+    at: new Date(Date.now() - elapsed),
     requestId: String(request.id),
     providerId: request.scimCaller?.providerId ?? providerIdOfUrl(request.url),
     tokenId: request.scimCaller?.tokenId ?? null,
@@ -43,7 +46,7 @@ function entryOf(request: JournaledRequest, reply: FastifyReply, maxBodyBytes: n
     status: reply.statusCode,
     scimType: request.journalError?.scimType ?? null,
     detail: request.journalError?.detail ?? null,
-    durationMs: Math.round(reply.elapsedTime),
+    durationMs: Math.round(elapsed),
     identifiers: identifiersOf(request.body, [userIdOfUrl(request.url), createdUserId(request, reply)], filterOf(request)),
     body: body?.text ?? null,
     bodyTruncated: body?.truncated ?? false,
