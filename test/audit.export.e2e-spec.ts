@@ -113,6 +113,10 @@ describeOnEveryStore(
       const events = USERS_PER_IDP * 3 + Math.ceil(USERS_PER_IDP / 10);
       expect(exported.err).toMatch(new RegExp(`^Exported ${events + 3} events \\(identity provider contoso-eu, through log position \\d+\\) to ${file}\\.\\n`));
 
+      // The service logged the head too: a record of it apart from the file and the auditor's notes.
+      const logged = suite.server.logLines.map((line) => JSON.parse(line)).find((line) => line.msg === 'event log export written' && line.head === head);
+      expect(logged).toMatchObject({ scope: 'identity-provider', events: events + 3, requestId: expect.any(String) });
+
       const verified = await admin(['audit', 'verify', file, '--head', head], {});
       expect(verified).toMatchObject({ code: 0, err: '' });
       expect(verified.stdout).toMatch(new RegExp(`^valid: ${events + 5} records \\(${events + 3} events; identity provider contoso-eu, .*\\), head ${head}\\n`));

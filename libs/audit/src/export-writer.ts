@@ -8,12 +8,18 @@ export interface ExportStart {
   readonly throughPosition: number;
 }
 
+/** What an export ended with: its event count and its head (the trailer's hash). */
+export interface ExportEnd {
+  readonly count: number;
+  readonly head: string;
+}
+
 /**
  * The export as NDJSON text, one chunk per batch as the batches arrive (so nothing but one batch is
  * held): the header, every event in the order given, the trailer. Pulled by its reader, it reads
  * the next batch only when asked; `return()` stops it.
  */
-export async function* exportChunks(start: ExportStart, batches: AsyncIterable<readonly LoggedEvent[]>): AsyncGenerator<string> {
+export async function* exportChunks(start: ExportStart, batches: AsyncIterable<readonly LoggedEvent[]>): AsyncGenerator<string, ExportEnd> {
   const header = link(
     {
       kind: 'header' as const,
@@ -38,7 +44,9 @@ export async function* exportChunks(start: ExportStart, batches: AsyncIterable<r
     }
     if (chunk !== '') yield chunk;
   }
-  yield toLine(link({ kind: 'trailer' as const, count }, prev));
+  const trailer = link({ kind: 'trailer' as const, count }, prev);
+  yield toLine(trailer);
+  return { count, head: trailer.hash };
 }
 
 function eventRecord(event: LoggedEvent): Omit<EventRecord, 'prev' | 'hash'> {

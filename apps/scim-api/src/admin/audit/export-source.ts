@@ -1,5 +1,5 @@
 import type { ExportScope } from '@app/audit/export-records';
-import { exportChunks } from '@app/audit/export-writer';
+import { ExportEnd, exportChunks } from '@app/audit/export-writer';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@app/event-store/event-store.port';
 import { DomainError } from '@app/identity/shared/domain-error';
 import { StreamIds } from '@app/identity/shared/stream-ids';
@@ -34,7 +34,7 @@ export class EventLogExport {
     };
   }
 
-  async open(scope: ExportScope): Promise<AsyncGenerator<string>> {
+  async open(scope: ExportScope): Promise<AsyncGenerator<string, ExportEnd>> {
     const exportedAt = new Date();
     if (scope.kind !== 'all') await this.providerOf(scope.providerId);
     if (scope.kind === 'user') {

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../../app.tokens';
 import { whenRequestEnds } from '../../http/when-request-ends';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
+import type { ExportScope } from '@app/audit/export-records';
+import type { ExportEnd } from '@app/audit/export-writer';
 import { exportScope } from './export-scope';
 import { EventLogExport } from './export-source';
 
@@ -27,16 +29,17 @@ export class EventLogExportController {
     const release = this.exports.claim();
     whenRequestEnds(request, reply, release);
     const chunks = await this.exports.open(scope);
-    this.logger.info({ requestId: request.id, scope: scope.kind }, 'event log export started');
     void reply
       .header('Content-Type', 'application/x-ndjson; charset=utf-8')
       .header('Cache-Control', 'no-store')
-      .send(Readable.from(this.loggingFailures(chunks, String(request.id))));
+      .send(Readable.from(this.logged(chunks, scope, String(request.id))));
   }
 
-  private async *loggingFailures(chunks: AsyncGenerator<string>, requestId: string): AsyncGenerator<string> {
+  /** The head of every export served goes to the service's log too: a record of it the auditor did not have to keep. */
+  private async *logged(chunks: AsyncGenerator<string, ExportEnd>, scope: ExportScope, requestId: string): AsyncGenerator<string> {
     try {
-      yield* chunks;
+      const { count, head } = yield* chunks;
+      this.logger.info({ requestId, scope: scope.kind, events: count, head }, 'event log export written');
     } catch (error) {
       this.logger.error({ err: error, requestId }, 'event log export failed while streaming; the response was cut short');
       throw error;
