@@ -265,6 +265,15 @@ describe('a request journal that cannot keep up', () => {
     expect(kept.body.entries.every((e: Entry) => e.status === 200)).toBe(true);
   });
 
+  it('writes what is queued when the server closes', async () => {
+    // The queue of one is empty again once the last entry before is written (100 ms after it).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const answer = await new ScimClient(server.tenantUrl(providerId), token).get('/Users?count=1');
+    await server.restart();
+    const found = await new AdminClient(server.adminOrigin).get(`/journal/${answer.headers.get('x-request-id')}`);
+    expect(found.body).toMatchObject({ status: 200, providerId });
+  });
+
   it('drops and counts what the database refuses, SCIM answering as before', async () => {
     await server.stores.db.query('ALTER TABLE request_journal RENAME TO request_journal_moved');
     try {
