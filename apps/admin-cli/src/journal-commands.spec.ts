@@ -5,6 +5,7 @@ import { JOURNAL_COMMANDS } from './journal-commands';
 const command = (name: string) => JOURNAL_COMMANDS.find((c) => c.name === name) as RequestCommand;
 const requestOf = (...argv: string[]) => {
   const line = parseCommandLine(argv);
+  if (line.kind !== 'run') throw new Error(`not a command line: ${argv.join(' ')}`);
   return (line.command as RequestCommand).request(line.args);
 };
 
