@@ -203,7 +203,7 @@ def check_image_context(m):
     allowed = {line[1:].rstrip('/') for line in (m.root / '.dockerignore').read_text().splitlines() if line.startswith('!')}
     for line in (m.root / 'deploy/docker/Dockerfile').read_text().splitlines():
         if line.startswith('COPY ') and '--from=' not in line:
-            for source in line.split()[1:-1]:
+            for source in [word for word in line.split()[1:-1] if not word.startswith('--')]:
                 if source.rstrip('/') not in allowed:
                     m.problem('Dockerfile', f'copies {source}, which .dockerignore keeps out of the build context')
                 if not (m.root / source).exists():
