@@ -5,9 +5,19 @@ import { HostileKind, HostileReport, runHostileClient, Tenant } from './tenant-l
  * Runs the hostile client in its own thread, so that its own work does not weigh on the server's
  * event loop, until a message on the parent port; then posts its report. With a `control` port
  * (bench:noisy) it starts paused and answers 'resume' and 'pause' there, 'paused' once its requests
- * in flight are answered, so one server sees the attack come and go.
+ * in flight are answered, so one server sees the attack come and go. With `spinDuty` (bench:noisy's
+ * BENCH_SPIN_DUTY) it sends nothing and keeps the CPU busy that share of the time instead: what the
+ * machine alone imposes on the other tenant when a third busy thread shares its cores.
  */
-const { tenant, concurrency, kinds, control } = workerData as { tenant: Tenant; concurrency: number; kinds: HostileKind[]; control?: MessagePort };
+const { tenant, concurrency, kinds, control, spinDuty } = workerData as {
+  tenant: Tenant;
+  concurrency: number;
+  kinds: HostileKind[];
+  control?: MessagePort;
+  spinDuty?: number;
+};
+/** Spinning comes in slices this long, the rest of each slice idle. */
+const SPIN_SLICE_MS = 10;
 let stopped = false;
 let paused = control !== undefined;
 const stints: HostileReport[] = [];
@@ -27,10 +37,20 @@ async function attack(): Promise<HostileReport> {
       await new Promise<void>((resolve) => (wake = resolve));
       continue;
     }
-    stints.push(await runHostileClient(tenant, concurrency, () => stopped || paused, kinds));
+    stints.push(spinDuty === undefined ? await runHostileClient(tenant, concurrency, () => stopped || paused, kinds) : await spin(spinDuty, () => stopped || paused));
     control?.postMessage('paused');
   }
   return merge(stints);
+}
+
+/** Busy `duty` of every SPIN_SLICE_MS until `stop()`, letting messages in between; reports no requests. */
+async function spin(duty: number, stop: () => boolean): Promise<HostileReport> {
+  while (!stop()) {
+    const started = performance.now();
+    while (performance.now() - started < SPIN_SLICE_MS * duty);
+    await new Promise((resolve) => setTimeout(resolve, SPIN_SLICE_MS * (1 - duty)));
+  }
+  return { statuses: {}, byKind: {} };
 }
 
 function merge(reports: readonly HostileReport[]): HostileReport {

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { AppConfig, loadConfig } from '@app/platform/config/app-config';
-import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
 import { loadavg } from 'node:os';
@@ -10,6 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { createScimApp } from '../apps/scim-api/src/create-app';
 import { ensureProvider } from '../apps/scim-api/src/identity-providers/provider-bootstrap';
+import { freshStore } from './bench-stores';
 import { HOSTILE_KINDS, HostileKind, HostileReport, httpCall, percentile, runEntraCycles, Tenant } from './tenant-load';
 
 /**
@@ -22,7 +22,8 @@ import { HOSTILE_KINDS, HostileKind, HostileReport, httpCall, percentile, runEnt
  * phases of 10 s each differed more between themselves than the attack made them differ). Medians
  * of ROUNDS rounds. Usage: npm run bench:noisy (add DATABASE_URL=postgres://… for a PostgreSQL
  * server instead of embedded PGlite; BENCH_HOSTILE_KINDS=filter,search,… runs only those kinds of
- * hostile request, to see what each costs tenant B).
+ * hostile request, to see what each costs tenant B; BENCH_SPIN_DUTY=0.5 replaces the hostile client
+ * with a thread that only keeps a core busy half the time, to see what the machine alone imposes).
  */
 const USERS = Number(process.env.BENCH_USERS ?? 90);
 const SLICE_USERS = Number(process.env.BENCH_SLICE_USERS ?? 15);
@@ -35,6 +36,7 @@ const SEED_RATE = 80;
 const HOSTILE_CONCURRENCY = Number(process.env.BENCH_HOSTILE_CONCURRENCY ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KINDS = hostileKinds(process.env.BENCH_HOSTILE_KINDS);
+const SPIN_DUTY = process.env.BENCH_SPIN_DUTY === undefined ? undefined : Math.min(1, Math.max(0, Number(process.env.BENCH_SPIN_DUTY)));
 const silent = createLogger('silent');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 type Phase = 'undisturbed' | 'disturbed';
@@ -73,7 +75,7 @@ function hostileKinds(raw: string | undefined): readonly HostileKind[] {
 function startPausableHostile(tenant: Tenant) {
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(join(__dirname, 'hostile-client.worker.js'), {
-    workerData: { tenant, concurrency: HOSTILE_CONCURRENCY, kinds: KINDS, control: port2 },
+    workerData: { tenant, concurrency: HOSTILE_CONCURRENCY, kinds: KINDS, control: port2, spinDuty: SPIN_DUTY },
     transferList: [port2],
   });
   const report = new Promise<HostileReport>((resolve, reject) => {
@@ -111,7 +113,9 @@ interface Samples {
 }
 
 async function round(): Promise<RoundResult> {
-  const databaseUrl = process.env.DATABASE_URL ? await createEmptyDatabase(process.env.DATABASE_URL, 'scim_bench') : undefined;
+  // A database of its own per round on a PostgreSQL server, dropped at the end of the round.
+  const database = process.env.DATABASE_URL ? await freshStore('postgresql', process.env.DATABASE_URL) : undefined;
+  const databaseUrl = database && 'DATABASE_URL' in database.env ? database.env.DATABASE_URL : undefined;
   const config: AppConfig = { ...loadConfig({}), port: 0, workerHealthPort: 0, host: '127.0.0.1', dataDir: ':memory:', databaseUrl, logLevel: 'silent' };
   const stores = await openStores(config, silent);
   const a = { providerId: 'tenant-a', token: 'tenant-a-token-0123456789abcdef' };
@@ -160,6 +164,7 @@ async function round(): Promise<RoundResult> {
     await hostile.stop().catch(() => undefined);
     await app.close();
     await stores.close();
+    await database?.remove();
   }
 }
 
@@ -204,7 +209,7 @@ async function main(): Promise<void> {
   const slices = Math.ceil(USERS / SLICE_USERS);
   process.stdout.write(
     `Tenant B's Entra cycle, ${store}, ${slices} slices of ${SLICE_USERS} users per phase, alternating, ${CONCURRENCY} in flight, at most ${B_RATE} requests/s; ` +
-      `hostile tenant A: ${HOSTILE_CONCURRENCY} per kind (${KINDS.join(', ')}); median of ${ROUNDS} rounds (load average before: ${loadavg()[0].toFixed(1)}):\n` +
+      `${SPIN_DUTY === undefined ? `hostile tenant A: ${HOSTILE_CONCURRENCY} per kind (${KINDS.join(', ')})` : `no hostile client: a thread busy ${Math.round(SPIN_DUTY * 100)}% of the time`}; median of ${ROUNDS} rounds (load average before: ${loadavg()[0].toFixed(1)}):\n` +
       `  ${''.padEnd(12)} ${'B req/s'.padStart(8)} ${'B p50'.padStart(9)} ${'B p99'.padStart(9)} ${'cycle p50'.padStart(10)} ${'cycle p99'.padStart(10)} ${'B 429'.padStart(6)} ${'B 5xx'.padStart(6)} ${'A 429'.padStart(7)} ${'A total'.padStart(8)} ${'live p99'.padStart(9)} ${'live max'.padStart(9)} ${'loop max'.padStart(9)}\n`,
   );
   const a = (key: 'aRefused' | 'aAnswered', phase: Phase) => (phase === 'disturbed' ? String(median(rounds.map((r) => r[key]))) : '0');
