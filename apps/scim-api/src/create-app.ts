@@ -36,15 +36,18 @@ import type { ScimRequest } from './auth/scim-auth.guard';
  * Builds the HTTP app exactly as main.ts serves it (the e2e tests use this too), on Fastify as
  * the service's issue chose it for throughput: SCIM, and the admin routes unless ADMIN_PORT gives
  * them their own listener ({@link createAdminApp}).
+ * @param afterClose runs on close once the server has stopped and the request journal is written
+ *   (an onClose hook added after start-up would run before both): close an admin app, the relay and the stores there.
  */
 export async function createScimApp(
   config: AppConfig,
   logger: Logger,
   stores: Stores,
   relay?: IntegrationEventRelay,
+  afterClose?: () => Promise<void>,
 ): Promise<NestFastifyApplication> {
-  // Closing the SCIM app ends the process's work (main.ts does it on SIGTERM); whoever serves admin routes apart closes that app in its onClose.
-  return createApp(config, logger, stores, relay, { scim: true, admin: config.admin.port === undefined });
+  // Closing the SCIM app ends the process's work (main.ts does it on SIGTERM); whoever serves admin routes apart closes that app in afterClose.
+  return createApp(config, logger, stores, relay, { scim: true, admin: config.admin.port === undefined }, afterClose);
 }
 
 /** The admin routes alone, for ADMIN_PORT: over the same stores, handing out Tenant URLs at `scimOrigin`. */
