@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@app/event-store/event-store.port';
 import { InlineProjection, reviveWriteError, WriteProcedure, writeInTransaction } from '@app/event-store/postgres/sql-command-store';
 import type { SqlExecutor } from '@app/platform/database/sql-database';
+import { namedStatements, StatementNames } from '../query/statement-names';
 import { ScimError } from '@app/scim/errors/scim-error';
 import { describeProjectionError } from './projection-error';
 import { heldEvent, recordQuarantined } from './projection-failures';
@@ -57,13 +58,19 @@ async function holdBehind(tx: SqlExecutor, events: readonly RecordedEvent[], fai
 }
 
 /**
+ * A write sends the same few texts every time (append, claims, projection): PostgreSQL parses and
+ * plans each once per connection instead of once per statement. PGlite ignores the names.
+ */
+const WRITE_STATEMENTS = new StatementNames(32);
+
+/**
  * The SQL stores' write with this projection, as one procedure: on PGlite it runs whole in the
  * database's thread (this module is loaded there too), on PostgreSQL here.
  */
 export const writeWithInlineProjection: WriteProcedure = {
   module: __filename,
   name: 'writeWithInlineProjection',
-  run: (db, write) => db.transaction((tx) => writeInTransaction(tx, write, projectInline)),
+  run: (db, write) => db.transaction((tx) => writeInTransaction(namedStatements(tx, WRITE_STATEMENTS), write, projectInline)),
   reviveError: (error) =>
     error.name === 'ScimError' ? new ScimError(Number(error.status), String(error.detail), error.scimType as ScimError['scimType']) : reviveWriteError(error),
 };

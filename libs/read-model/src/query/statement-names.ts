@@ -36,9 +36,13 @@ export class StatementNames {
  */
 export function preparedStatements(db: SqlDatabase, max: number): SqlDatabase {
   const names = new StatementNames(max);
-  const named = (executor: SqlExecutor): SqlExecutor => ({
+  return { ...namedStatements(db, names), transaction: (work, options) => db.transaction((tx) => work(namedStatements(tx, names)), options), close: () => db.close() };
+}
+
+/** `executor` with the texts sent through it prepared under the names `names` gives them. */
+export function namedStatements(executor: SqlExecutor, names: StatementNames): SqlExecutor {
+  return {
     query: (sql, params, name) => executor.query(sql, params, name ?? names.nameOf(sql)),
     exec: (sql) => executor.exec(sql),
-  });
-  return { ...named(db), transaction: (work, options) => db.transaction((tx) => work(named(tx)), options), close: () => db.close() };
+  };
 }

@@ -1,0 +1,58 @@
+import type { StreamWrite } from '@app/event-store/command-handling/command-store.port';
+import { EVENT_LOG_MIGRATIONS } from '@app/event-store/postgres/event-log.migrations';
+import { PostgresEventStore } from '@app/event-store/postgres/postgres-event-store.adapter';
+import { SqlCommandStore } from '@app/event-store/postgres/sql-command-store';
+import { StreamIds } from '@app/identity/shared/stream-ids';
+import { createEmptyDatabase } from '@app/platform/database/create-database';
+import { migrate } from '@app/platform/database/migrations';
+import { PgDatabase } from '@app/platform/database/pg-database';
+import { randomUUID } from 'node:crypto';
+import { migrateReadModel } from '../store/read-model-schema';
+import { writeWithInlineProjection } from './inline-projection';
+
+const serverUrl = process.env.TEST_DATABASE_URL;
+const P = 'prepared-idp';
+const metadata = { occurredAt: '2026-01-02T03:04:05.678Z' };
+
+(serverUrl ? describe : describe.skip)('the SQL write on a PostgreSQL server: prepared statements', () => {
+  let db: PgDatabase;
+  let commands: SqlCommandStore;
+  beforeAll(async () => {
+    // One connection, so every statement of the test meets the same session's prepared statements.
+    db = await PgDatabase.connect(await createEmptyDatabase(serverUrl!, 'scim_test'), { poolSize: 1 });
+    await migrate(db, EVENT_LOG_MIGRATIONS);
+    await migrateReadModel(db);
+    commands = new SqlCommandStore(db, new PostgresEventStore(db), writeWithInlineProjection);
+  });
+  afterAll(() => db?.close());
+
+  const provision = async (userName: string) => {
+    const userId = randomUUID();
+    const streamId = StreamIds.user(P, userId);
+    await commands.readStream(streamId);
+    const write: StreamWrite = {
+      streamId,
+      events: [{ id: randomUUID(), type: 'UserProvisioned', data: { providerId: P, userId, attributes: { userName } }, metadata }],
+      expected: 'noStream',
+      holder: userId,
+      claim: [{ key: `name-${userName}`, reserved: { type: 'UniqueValueReserved', data: {} }, released: { type: 'UniqueValueReleased', data: {} } }],
+      release: [],
+      takeOver: new Map(),
+      metadata,
+    };
+    return commands.write(write);
+  };
+  const prepared = async () => (await db.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements WHERE NOT from_sql')).map((r) => r.statement);
+
+  it("parses the stream read and the write's statements once per connection from the second write on, and they still commit", async () => {
+    await provision('ada@example.com');
+    expect(await prepared()).toEqual([expect.stringContaining('FROM events WHERE stream_id = $1 ORDER BY revision')]);
+    for (const name of ['grace@example.com', 'edsger@example.com', 'barbara@example.com']) expect(await provision(name)).toMatchObject({ revision: 0, readModel: 'projected' });
+
+    const statements = await prepared();
+    for (const text of ['INSERT INTO event_streams', 'INSERT INTO events', 'UPDATE event_streams', 'INSERT INTO unique_claims', 'INSERT INTO projected_streams', 'INSERT INTO scim_users']) {
+      expect(statements.filter((s) => s.includes(text))).toHaveLength(1);
+    }
+    expect(await db.query('SELECT count(*)::int AS users FROM scim_users')).toEqual([{ users: 4 }]);
+  });
+});
