@@ -266,8 +266,8 @@ describe('a request journal that cannot keep up', () => {
   });
 
   it('writes what is queued when the server closes', async () => {
-    // The queue of one is empty again once the last entry before is written (100 ms after it).
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The queue of one is empty again once the last entry before is written (200 ms after it).
+    await new Promise((resolve) => setTimeout(resolve, 800));
     const answer = await new ScimClient(server.tenantUrl(providerId), token).get('/Users?count=1');
     await server.restart();
     const found = await new AdminClient(server.adminOrigin).get(`/journal/${answer.headers.get('x-request-id')}`);

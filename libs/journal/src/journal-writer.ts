@@ -11,7 +11,11 @@ export interface JournalWriterOptions {
   readonly capacity: number;
   /** Rows per INSERT: about 20 ms of PGlite's thread at 100, the longest a SCIM statement waits behind one. */
   readonly batchSize?: number;
-  /** How long entries gather before a flush: fewer, larger statements for the database (PGlite's one thread) to run. */
+  /**
+   * How long entries gather before a flush: fewer, larger statements for the database (PGlite's one
+   * thread). An INSERT costs PGlite about 0.5 ms plus 0.1–0.2 ms a row, so at Entra's rates a flush
+   * every 200 ms takes about 1 % of that thread.
+   */
   readonly flushDelayMs?: number;
   /** Least time between two warnings about drops. */
   readonly warnEveryMs?: number;
@@ -46,7 +50,7 @@ export class JournalWriter {
     private readonly logger: Logger,
   ) {
     this.batchSize = options.batchSize ?? 100;
-    this.flushDelayMs = options.flushDelayMs ?? 100;
+    this.flushDelayMs = options.flushDelayMs ?? 200;
     this.warnEveryMs = options.warnEveryMs ?? 5_000;
   }
 
