@@ -2,7 +2,8 @@ import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { testKafkaBrokers } from '@app/testing/kafka-topic-reader';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -87,6 +88,42 @@ describe('deploy/validate-manifests.sh', () => {
     expect(output).toMatch(message);
     expect(status).toBe(1);
   }, 180_000);
+});
+
+// Required by compiled code only when it runs from TypeScript sources (the PGlite worker under jest), never from dist/.
+const SOURCES_ONLY = new Set(['@swc/core']);
+
+/** The package a bare specifier names: `pg` of `pg/lib/x`, `@nestjs/core` of `@nestjs/core/x`. */
+const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+function* compiledFiles(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* compiledFiles(path);
+    else if (entry.name.endsWith('.js')) yield path;
+  }
+}
+
+(isBuilt ? describe : describe.skip)('the image\'s runtime stage', () => {
+  it('holds every package the built service requires: the production dependencies (npm ci --omit=dev)', async () => {
+    const { stdout } = await run('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT });
+    const top = `${ROOT}/node_modules/`;
+    const production = new Set(stdout.split('\n').filter((path) => path.startsWith(top) && !path.slice(top.length).includes('/node_modules/')).map((path) => path.slice(top.length)));
+    expect(production.has('pg')).toBe(true);
+    const builtins = new Set(builtinModules);
+    const required = new Map<string, string>();
+    for (const dir of ['apps', 'libs']) {
+      for (const file of compiledFiles(join(ROOT, 'dist', dir))) {
+        for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/require(?:\.resolve)?\(["']([^"'.][^"']*)["']\)/g)) {
+          // @app/… are the build's own path aliases (tsc-alias rewrites them), node:… and bare built-ins are Node's.
+          if (!specifier.startsWith('@app/') && !specifier.startsWith('node:') && !builtins.has(packageOf(specifier))) required.set(packageOf(specifier), file);
+        }
+      }
+    }
+    expect(required.size).toBeGreaterThan(5);
+    const missing = [...required].filter(([name]) => !production.has(name) && !SOURCES_ONLY.has(name)).map(([name, file]) => `${name} (${file.slice(ROOT.length + 1)})`);
+    expect(missing).toEqual([]);
+  });
 });
 
 if (!isBuilt) process.stdout.write('Deployment configuration run skipped: no build (npm run build, which npm run test:all does first).\n');
