@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { lockCheckpoint, readCheckpoint } from '../projections/read-model.checkpoint';
 import { Comparison, compareReadModels, promoteRebuilt, tablePairs } from './read-model-comparison';
 import { projectIntoSchema, projectRebuildBatch } from './project-into-schema';
-import { createRebuildSchema, liveSchema, REBUILD_SCHEMA } from './rebuild-schema';
+import { createRebuildSchema, liveSchema, quoteIdentifier, REBUILD_SCHEMA } from './rebuild-schema';
 import { RebuildProgress } from './rebuild-progress';
 import { visibleEventsAfter } from './visible-events';
 
@@ -62,14 +62,14 @@ export class ReadModelRebuild {
   async run(options: RebuildOptions, onProgress: (progress: RebuildProgress) => Promise<void>): Promise<RebuildReport> {
     const live = await liveSchema(this.db);
     await createRebuildSchema(this.db, this.schema);
-    const headPosition = await readCheckpoint(this.db);
+    const headPosition = await this.headPosition(live);
     const firstPosition = (await this.events.readAll(0, 1))[0]?.position ?? 0;
     let progress: RebuildProgress = { phase: 'replaying', eventsReplayed: 0, position: 0, firstPosition, headPosition };
     await onProgress(progress);
     const failed: string[] = [];
     for (;;) {
       const read = await this.events.readAll(progress.position, BATCH);
-      // Up to the head at the start only: on EventStoreDB the live model may not be further yet.
+      // Up to the head at the start only (the tail is the settling transaction's): on EventStoreDB the live model may not be further yet.
       const batch = read.filter((event) => event.position <= headPosition);
       if (batch.length === 0) break;
       const startedAt = Date.now();
@@ -82,6 +82,17 @@ export class ReadModelRebuild {
     if (!options.verify && !options.promote) return { position: progress.position, eventsReplayed: progress.eventsReplayed, failedStreams: failed.length, promoted: false };
     await onProgress({ ...progress, phase: options.promote ? 'promoting' : 'comparing' });
     return { ...(await this.settle(live, progress, failed, options.promote)), promoted: options.promote };
+  }
+
+  /**
+   * Where the replay in batches stops: the SQL log's last event (whatever the checkpoint says: writes
+   * project inline, and the checkpoint follows only when a projector polls), or what EventStoreDB's
+   * live model covers.
+   */
+  private async headPosition(live: string): Promise<number> {
+    if (this.consistency === 'checkpoint') return readCheckpoint(this.db);
+    const [row] = await this.db.query<{ head: number }>(`SELECT coalesce(max(position), 0) AS head FROM ${quoteIdentifier(live)}.events`);
+    return Number(row.head);
   }
 
   /** The tail of the log, the comparison and the promotion, in one transaction at one position; again if writes raced it. */
