@@ -11,7 +11,6 @@ from pathlib import Path
 import kubernetes_validate
 import yaml
 
-WORKLOADS = ('Deployment',)
 # Read by the PostgreSQL client (node-pg) or Node itself, not by the service's configuration.
 RUNTIME_VARIABLES = {'PGPASSWORD', 'PGSSLMODE', 'PGAPPNAME', 'NODE_ENV', 'NODE_OPTIONS', 'TZ'}
 SECRET_NAME = re.compile(r'TOKEN|PASSWORD|SECRET')
@@ -59,6 +58,9 @@ class Manifests:
 def check_schemas(m, versions):
     """Strict schema validation; an unknown kind or apiVersion is an error, not the library's warning."""
     for path, doc in m.docs:
+        if not isinstance(doc, dict):
+            m.problem(path.name, 'a document that is no Kubernetes object')
+            continue
         for version in versions:
             try:
                 kubernetes_validate.validate(doc, version, strict=True)
