@@ -26,6 +26,10 @@ describe('workInFairTurns', () => {
     workInFairTurns(server, turns);
     server.get('/large', async () => LARGE_RESPONSE);
     server.get('/small', async () => ({ ok: true }));
+    server.get('/slow', async () => {
+      await sleep(400);
+      return { ok: true };
+    });
     await server.listen({ port: 0, host: '127.0.0.1' });
     port = (server.server.address() as AddressInfo).port;
   });
@@ -69,5 +73,20 @@ describe('workInFairTurns', () => {
     first();
     expect(await get('/small', 'p')).toBe(200);
     expect(turns.queued).toBe(0);
+  });
+
+  it('keeps the turn of a request whose client left while it was at work until that work is done', async () => {
+    const leaving = connect(port, '127.0.0.1');
+    sockets.push(leaving);
+    leaving.write('GET /slow HTTP/1.1\r\nHost: x\r\nx-idp: hostile\r\n\r\n');
+    await sleep(100);
+    leaving.destroy();
+    let other = false;
+    void turns.take('other').then((release) => ((other = true), release()));
+    await sleep(150);
+    // The slow handler still runs (Fastify answers into the void): its turn is still taken.
+    expect(other).toBe(false);
+    await sleep(300);
+    expect(other).toBe(true);
   });
 });

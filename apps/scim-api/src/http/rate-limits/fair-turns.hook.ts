@@ -1,5 +1,4 @@
 import type { AppConfig } from '@app/platform/config/app-config';
-import { whenRequestEnds } from '../when-request-ends';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ScimRequest } from '../../auth/scim-auth.guard';
 import { FairTurns } from './fair-turns';
@@ -19,24 +18,17 @@ export function workSlots(config: AppConfig): number {
 /**
  * Admitted SCIM requests take turns per IdP for the work after their body is read (reading it
  * takes no turn, so a slow body never holds one). The turn ends once the response is serialized
- * (writing it to a client that reads slowly is no work, and must not hold a turn), or when the
- * connection is gone before that. A search (marked by the searches hook, registered before this
- * one) yields to other IdPs' work ({@link FairTurns}).
+ * (writing it to a client that reads slowly is no work, and must not hold a turn) — also when the
+ * client left meanwhile: Fastify still runs the handler to its response, so a client that
+ * disconnected at once would otherwise get any number of requests worked on outside the turns. A
+ * search (marked by the searches hook, registered before this one) yields to other IdPs' work
+ * ({@link FairTurns}).
  */
 export function workInFairTurns(fastify: FastifyInstance, turns: FairTurns): void {
   const turnOf = new WeakMap<FastifyRequest, () => void>();
-  fastify.addHook('preHandler', async (request: ScimRequest, reply) => {
+  fastify.addHook('preHandler', async (request: ScimRequest) => {
     if (!request.scimCaller) return;
-    let release: (() => void) | undefined;
-    let ended = false;
-    whenRequestEnds(request, reply, () => {
-      ended = true;
-      release?.();
-    });
-    if (ended) return;
-    release = await turns.take(request.scimCaller.providerId, isSearch(request));
-    if (ended) return release();
-    turnOf.set(request, release);
+    turnOf.set(request, await turns.take(request.scimCaller.providerId, isSearch(request)));
     searchWorkBegins(request);
   });
   fastify.addHook('onSend', async (request, _reply, payload) => {
