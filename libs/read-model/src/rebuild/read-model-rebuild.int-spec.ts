@@ -2,6 +2,7 @@ import { StreamIds } from '@app/identity/shared/stream-ids';
 import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { createLogger } from '@app/platform/logging/logger';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { openStores, Stores } from '../open-stores';
 import { COMPARED_TABLES, UNCOMPARED_TABLES } from './compared-tables';
 import { ReadModelRebuild } from './read-model-rebuild';
@@ -10,7 +11,10 @@ import { REBUILD_SCHEMA } from './rebuild-schema';
 const metadata = { occurredAt: '2026-12-02T05:00:00.000Z' };
 const stores: [string, () => Promise<Stores>][] = [['pglite', () => openStores({ dataDir: ':memory:' }, createLogger('silent'))]];
 const serverUrl = process.env.TEST_DATABASE_URL;
-if (serverUrl) stores.push(['postgresql', async () => openStores({ databaseUrl: await createEmptyDatabase(serverUrl, 'scim_test'), dataDir: ':memory:' }, createLogger('silent'))]);
+let databaseUrl: string | undefined;
+if (serverUrl) {
+  stores.push(['postgresql', async () => openStores({ databaseUrl: (databaseUrl = await createEmptyDatabase(serverUrl, 'scim_test')), dataDir: ':memory:' }, createLogger('silent'))]);
+}
 
 describe.each(stores)('rebuilding the read model from the log on %s', (_name, open) => {
   let db: Stores;
@@ -56,4 +60,28 @@ describe.each(stores)('rebuilding the read model from the log on %s', (_name, op
     const live = await db.db.query('SELECT token_id, label FROM scim_tokens WHERE provider_id = $1', [providerId]);
     expect(live).toEqual([{ token_id: 't1', label: 'Entra' }]);
   });
+
+  if (_name === 'postgresql') {
+    it('promotes again from a fresh snapshot when a write changed a row it promotes after its snapshot', async () => {
+      const providerId = `p-${randomUUID()}`;
+      await write(StreamIds.identityProvider(providerId), 'noStream', { type: 'IdentityProviderRegistered', data: { providerId, displayName: 'Contoso' } });
+      await db.db.query("UPDATE identity_providers SET display_name = 'Tampered' WHERE provider_id = $1", [providerId]);
+      const rival = new Client({ connectionString: String(databaseUrl) });
+      await rival.connect();
+      try {
+        await rival.query('BEGIN');
+        await rival.query("UPDATE identity_providers SET display_name = 'Tampered again' WHERE provider_id = $1", [providerId]);
+        const promoting = rebuild(true);
+        // The promotion waits on the rival's row lock; once the rival commits, its snapshot is stale (40001).
+        while ((await rival.query('SELECT 1 FROM pg_locks WHERE NOT granted')).rows.length === 0) await new Promise((r) => setTimeout(r, 20));
+        await rival.query('COMMIT');
+        const promoted = await promoting;
+        expect(promoted.comparison?.differences).toEqual([{ table: 'identity_providers', key: { provider_id: providerId }, kind: 'differs', columns: ['display_name'] }]);
+      } finally {
+        await rival.end();
+      }
+      expect((await rebuild()).comparison?.differenceCount).toBe(0);
+      expect(await db.db.query('SELECT display_name FROM identity_providers WHERE provider_id = $1', [providerId])).toEqual([{ display_name: 'Contoso' }]);
+    });
+  }
 });
