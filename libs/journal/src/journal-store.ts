@@ -46,6 +46,18 @@ const INSERT =
 
 const SELECT = `SELECT seq, ${COLUMNS.map(([name]) => name).join(', ')} FROM request_journal`;
 
+/** What one search found, and where it stopped reading when it read no further. */
+export interface JournalFound {
+  readonly records: JournalRecord[];
+  /** Set when the search read MAX_SCANNED rows without looking past this one: more may match after it. */
+  readonly scannedTo?: JournalCursor;
+}
+
+/** Rows one search reads at most when no index serves its filter (a status class over an IdP or a window). */
+export const MAX_SCANNED = 10_000;
+
+const whereClause = (conditions: readonly string[]) => (conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '');
+
 /** Ids following a mail (or userName, externalId) to the user: at most this many. */
 const MAX_FOLLOWED_IDS = 100;
 
@@ -59,26 +71,43 @@ export class JournalStore {
     await this.db.query(INSERT, [JSON.stringify(entries.map(toRow))], 'journal_append');
   }
 
-  /** Entries in time order (at, then seq), at most `limit`. */
-  async search(query: JournalQuery): Promise<JournalRecord[]> {
+  /**
+   * Entries in time order (at, then seq), at most `limit`. A status filter without identifiers is
+   * the one condition no index serves: such a search reads at most MAX_SCANNED rows of the IdP's or
+   * the window's in time order, and says where it stopped (`scannedTo`), so no search holds the
+   * database (PGlite's one thread) for long; the next page goes on from there.
+   */
+  async search(query: JournalQuery): Promise<JournalFound> {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    const where: string[] = [];
-    if (query.keys) where.push(`identifiers ?| ${param(query.keys)}::text[]`);
-    if (query.providerId !== undefined) where.push(`provider_id = ${param(query.providerId)}`);
-    if (query.from) where.push(`at >= ${param(query.from.toISOString())}`);
-    if (query.to) where.push(`at <= ${param(query.to.toISOString())}`);
-    if (query.status) where.push(`status BETWEEN ${param(query.status.min)} AND ${param(query.status.max)}`);
+    const range: string[] = [];
+    if (query.providerId !== undefined) range.push(`provider_id = ${param(query.providerId)}`);
+    if (query.from) range.push(`at >= ${param(query.from.toISOString())}`);
+    if (query.to) range.push(`at <= ${param(query.to.toISOString())}`);
     if (query.after) {
       const at = param(query.after.at.toISOString());
       // at >= … first, so the time indexes bound the scan; the OR only breaks ties.
-      where.push(`at >= ${at} AND (at > ${at} OR seq > ${param(query.after.seq)})`);
+      range.push(`at >= ${at} AND (at > ${at} OR seq > ${param(query.after.seq)})`);
     }
-    const rows = await this.db.query<Row>(
-      `${SELECT}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY at, seq LIMIT ${param(query.limit)}`,
+    const scannedTo = query.status && !query.keys ? await this.scanEdge(range, [...params]) : undefined;
+    const where = [...range];
+    if (scannedTo) {
+      const at = param(scannedTo.at.toISOString());
+      where.push(`at <= ${at} AND (at < ${at} OR seq <= ${param(scannedTo.seq)})`);
+    }
+    if (query.keys) where.push(`identifiers ?| ${param(query.keys)}::text[]`);
+    if (query.status) where.push(`status BETWEEN ${param(query.status.min)} AND ${param(query.status.max)}`);
+    const rows = await this.db.query<Row>(`${SELECT}${whereClause(where)} ORDER BY at, seq LIMIT ${param(query.limit)}`, params);
+    return { records: rows.map(toRecord), scannedTo };
+  }
+
+  /** The MAX_SCANNED-th row in range, when there are that many: where a scan stops. */
+  private async scanEdge(range: readonly string[], params: unknown[]): Promise<JournalCursor | undefined> {
+    const [edge] = await this.db.query<{ at: string; seq: string }>(
+      `SELECT at, seq FROM request_journal${whereClause(range)} ORDER BY at, seq OFFSET ${MAX_SCANNED - 1} LIMIT 1`,
       params,
     );
-    return rows.map(toRecord);
+    return edge && { at: new Date(edge.at), seq: Number(edge.seq) };
   }
 
   /** The user ids carried by the requests that carried any of `keys` (a POST's created id, a PUT's path): how a mail leads to the PATCHes by id. */

@@ -8,7 +8,11 @@ import type { JournalSearchParameters } from './journal-search-parameters';
 
 export interface JournalPage {
   readonly entries: readonly JournalRecord[];
-  /** Present when more entries match: pass it as ?cursor= for the next page. */
+  /**
+   * Present when more entries may match: pass it as ?cursor= for the next page. A status search
+   * without identifiers reads a bounded stretch of the journal per page, so a page may hold fewer
+   * entries than asked (even none) and still have a next one.
+   */
   readonly nextCursor?: string;
 }
 
@@ -43,9 +47,9 @@ export class JournalSearch {
       limit: parameters.limit + 1,
       after: parameters.cursor,
     });
-    const entries = found.slice(0, parameters.limit);
-    const last = entries[entries.length - 1];
-    return found.length > parameters.limit ? { entries, nextCursor: encodeCursor(last) } : { entries };
+    const entries = found.records.slice(0, parameters.limit);
+    if (found.records.length > parameters.limit) return { entries, nextCursor: encodeCursor(entries[entries.length - 1]) };
+    return found.scannedTo ? { entries, nextCursor: encodeCursor(found.scannedTo) } : { entries };
   }
 
   findByRequestId(requestId: string): Promise<JournalRecord | undefined> {
