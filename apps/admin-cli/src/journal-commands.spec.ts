@@ -46,10 +46,11 @@ describe('journal commands', () => {
     expect(out.split('\n').map((line) => line.split(/\s{2,}/))).toEqual([
       ['TIME', 'IDP', 'METHOD', 'PATH', 'STATUS', 'SCIMTYPE', 'REQUEST ID', 'DETAIL'],
       [at, 'contoso', 'POST', '/scim/v2/enterprise-idps/contoso/Users', '409', 'uniqueness', 'r-1', 'userName is taken'],
-      ['More entries match: add --cursor next'],
+      ['More entries may match: add --cursor next'],
       [''],
     ]);
     expect(command('journal search').render({ entries: [] })).toBe('(no request in the journal matches)\n');
+    expect(command('journal search').render({ entries: [], nextCursor: 'c' })).toBe('(none in this stretch of the journal)\nMore entries may match: add --cursor c\n');
   });
 
   it('show one request in full, its body as JSON or as the text kept', () => {

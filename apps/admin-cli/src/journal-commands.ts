@@ -28,8 +28,8 @@ const entries = (r: any) =>
       ['REQUEST ID', (e: any) => e.requestId],
       ['DETAIL', (e: any) => e.detail?.replace(/\s+/g, ' ')],
     ],
-    '(no request in the journal matches)',
-  ) + (r.nextCursor ? `More entries match: add --cursor ${r.nextCursor}\n` : '');
+    r.nextCursor ? '(none in this stretch of the journal)' : '(no request in the journal matches)',
+  ) + (r.nextCursor ? `More entries may match: add --cursor ${r.nextCursor}\n` : '');
 
 const entry = (e: any) =>
   fields([
