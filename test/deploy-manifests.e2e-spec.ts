@@ -181,19 +181,26 @@ if (!serverUrl) process.stdout.write('Deployment configuration run skipped: scim
     expect(apiProcess.output).not.toMatch(/Admin Token/);
     expect(workerProcess.output).toMatch(/health endpoint listening/);
 
+    // Every probe and scrape target, answered on the port its name stands for (all listed at once when one fails).
+    const answers: string[] = [];
+    const expected: string[] = [];
     for (const deployment of [api, worker]) {
       const pod = deployment.spec.template;
       const container = pod.spec.containers[0];
-      for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-        const { path, port } = container[probe].httpGet;
-        const response = await fetch(`http://127.0.0.1:${portOf[port]}${path}`);
-        expect(`${container.name} ${probe} ${path}: ${response.status}`).toBe(`${container.name} ${probe} ${path}: 200`);
-      }
       const scrapePort = container.ports.find((p: Yaml) => String(p.containerPort) === pod.metadata.annotations['prometheus.io/port']).name;
-      const scrape = await fetch(`http://127.0.0.1:${portOf[scrapePort]}${pod.metadata.annotations['prometheus.io/path']}`);
-      expect(`${container.name} /metrics: ${scrape.status}`).toBe(`${container.name} /metrics: 200`);
-      expect(await scrape.text()).toMatch(/^# HELP /m);
+      const targets: [string, string, string][] = [
+        ...['startupProbe', 'livenessProbe', 'readinessProbe'].map((probe): [string, string, string] => [probe, container[probe].httpGet.port, container[probe].httpGet.path]),
+        ['prometheus.io', scrapePort, pod.metadata.annotations['prometheus.io/path']],
+      ];
+      for (const [what, port, path] of targets) {
+        const response = await fetch(`http://127.0.0.1:${portOf[port]}${path}`);
+        const body = await response.text();
+        const scrape = what === 'prometheus.io';
+        answers.push(`${container.name} ${what} ${port} ${path}: ${response.status}${scrape ? (/^# HELP /m.test(body) ? ' exposition' : ' no exposition') : ''}`);
+        expected.push(`${container.name} ${what} ${port} ${path}: 200${scrape ? ' exposition' : ''}`);
+      }
     }
+    expect(answers).toEqual(expected);
 
     // What the NetworkPolicy relies on: admin routes and /metrics are not on the SCIM port at all.
     const adminHeaders = { Authorization: `Bearer ${adminToken}` };
