@@ -126,6 +126,21 @@ function* compiledFiles(dir: string): Generator<string> {
   });
 });
 
+const defaultPorts = { PORT: '3000', ADMIN_PORT: '3002', WORKER_HEALTH_PORT: '3001' } as const;
+
+/** The image's HEALTHCHECK command and the compose services' health checks, each with the listener it asks. */
+async function healthChecks(): Promise<[string, string[], keyof typeof defaultPorts][]> {
+  const dockerfile = readFileSync(join(ROOT, 'deploy/docker/Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
+  const image = JSON.parse(/^HEALTHCHECK .*?CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+  const [compose] = await readYaml('deploy/docker-compose.yml');
+  const composeCheck = (service: string) => (compose.services[service].healthcheck.test as string[]).slice(1);
+  return [
+    ['Dockerfile HEALTHCHECK', image, 'PORT'],
+    ['compose scim-api', composeCheck('scim-api'), 'PORT'],
+    ['compose scim-worker', composeCheck('scim-worker'), 'WORKER_HEALTH_PORT'],
+  ];
+}
+
 if (!isBuilt) process.stdout.write('Deployment configuration run skipped: no build (npm run build, which npm run test:all does first).\n');
 const serverUrl = process.env.TEST_DATABASE_URL;
 if (!serverUrl) process.stdout.write('Deployment configuration run skipped: scim-worker needs PostgreSQL (TEST_DATABASE_URL).\n');
@@ -142,7 +157,7 @@ if (!serverUrl) process.stdout.write('Deployment configuration run skipped: scim
     await Promise.all(running.map((service) => service.stop('SIGKILL')));
   });
 
-  it('starts scim-api and scim-worker, answers every probe and scrape target, serves admin apart from SCIM, and stops on SIGTERM within the grace period', async () => {
+  it('starts scim-api and scim-worker, answers every probe, scrape target and Docker health check, serves admin apart from SCIM, and stops on SIGTERM within the grace period', async () => {
     const [configMap] = await readYaml('deploy/kubernetes/configmap.yaml');
     const [secret] = await readYaml('deploy/kubernetes/secret.example.yaml');
     const [api] = await readYaml('deploy/kubernetes/scim-api.deployment.yaml');
@@ -211,6 +226,19 @@ if (!serverUrl) process.stdout.write('Deployment configuration run skipped: scim
     const cli = await runCli({ ADMIN_TOKEN: adminToken, ADMIN_PORT: listeners.ADMIN_PORT }, 'idp', 'list', '--json');
     expect(cli.stderr).toBe('');
     expect(cli.status).toBe(0);
+
+    // The image's HEALTHCHECK and the compose services' health checks, run as Docker runs them: 0 here, 1 against a closed port.
+    const checks = await healthChecks();
+    const results: string[] = [];
+    for (const [name, [command, ...args], port] of checks) {
+      const closedPort = randomPort();
+      const live = listeners[port];
+      const onPort = (target: string) => args.map((arg) => arg.replace(`:${defaultPorts[port]}/`, `:${target}/`));
+      const status = async (target: string) =>
+        run(command, onPort(target), { env: { PATH: process.env.PATH, [port]: target }, timeout: 10_000 }).then(() => 0, (error: { code?: number }) => error.code ?? -1);
+      results.push(`${name}: ${await status(live)} then ${await status(closedPort)}`);
+    }
+    expect(results).toEqual(checks.map(([name]) => `${name}: 0 then 1`));
 
     for (const [deployment, service] of [[api, apiProcess], [worker, workerProcess]] as const) {
       const spec = deployment.spec.template.spec;
