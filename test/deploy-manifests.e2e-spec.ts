@@ -128,10 +128,15 @@ function* compiledFiles(dir: string): Generator<string> {
 
 const defaultPorts = { PORT: '3000', ADMIN_PORT: '3002', WORKER_HEALTH_PORT: '3001' } as const;
 
+/** An exec-form instruction of the Dockerfile (`CMD [...]`, `HEALTHCHECK … CMD [...]`) as its argument list. */
+function dockerfileCommand(instruction: RegExp): string[] {
+  const dockerfile = readFileSync(join(ROOT, 'deploy/docker/Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
+  return JSON.parse(instruction.exec(dockerfile)![1]) as string[];
+}
+
 /** The image's HEALTHCHECK command and the compose services' health checks, each with the listener it asks. */
 async function healthChecks(): Promise<[string, string[], keyof typeof defaultPorts][]> {
-  const dockerfile = readFileSync(join(ROOT, 'deploy/docker/Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
-  const image = JSON.parse(/^HEALTHCHECK .*?CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
+  const image = dockerfileCommand(/^HEALTHCHECK .*?CMD (\[.*\])$/m);
   const [compose] = await readYaml('deploy/docker-compose.yml');
   const composeCheck = (service: string) => (compose.services[service].healthcheck.test as string[]).slice(1);
   return [
@@ -183,9 +188,11 @@ if (!serverUrl) process.stdout.write('Deployment configuration run skipped: scim
       KAFKA_BROKERS: brokers ? brokers.join(',') : '',
       KAFKA_TOPIC: `deploy-manifests-${randomUUID()}`,
     };
-    const command = (deployment: Yaml) => deployment.spec.template.spec.containers[0].command ?? ['node', 'dist/apps/scim-api/src/main.js'];
+    // The container's command, else the image's CMD.
+    const command = (deployment: Yaml): string[] => deployment.spec.template.spec.containers[0].command ?? dockerfileCommand(/^CMD (\[.*\])$/m);
     const start = (deployment: Yaml, ready: RegExp) => {
-      const [, script] = command(deployment);
+      const [node, script] = command(deployment);
+      expect(node).toBe('node');
       return runService(env, ready, { command: process.execPath, args: [join(ROOT, script)], cwd: ROOT });
     };
     const apiProcess = await start(api, /SCIM ingress listening/);
@@ -230,12 +237,12 @@ if (!serverUrl) process.stdout.write('Deployment configuration run skipped: scim
     // The image's HEALTHCHECK and the compose services' health checks, run as Docker runs them: 0 here, 1 against a closed port.
     const checks = await healthChecks();
     const results: string[] = [];
-    for (const [name, [command, ...args], port] of checks) {
+    for (const [name, [program, ...args], port] of checks) {
       const closedPort = randomPort();
       const live = listeners[port];
       const onPort = (target: string) => args.map((arg) => arg.replace(`:${defaultPorts[port]}/`, `:${target}/`));
       const status = async (target: string) =>
-        run(command, onPort(target), { env: { PATH: process.env.PATH, [port]: target }, timeout: 10_000 }).then(() => 0, (error: { code?: number }) => error.code ?? -1);
+        run(program, onPort(target), { env: { PATH: process.env.PATH, [port]: target }, timeout: 10_000 }).then(() => 0, (error: { code?: number }) => error.code ?? -1);
       results.push(`${name}: ${await status(live)} then ${await status(closedPort)}`);
     }
     expect(results).toEqual(checks.map(([name]) => `${name}: 0 then 1`));
