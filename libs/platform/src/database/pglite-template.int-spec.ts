@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../logging/logger';
@@ -31,6 +31,17 @@ describe('PGlite data-directory template', () => {
     expect(existsSync(join(template, 'PG_VERSION'))).toBe(true);
     expect(existsSync(join(template, 'postmaster.pid'))).toBe(false);
     expect(readdirSync(root)).toEqual(['template']);
+  });
+
+  it('is readable by every user: the build and the service may run as different users', () => {
+    const unreadable = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        const path = join(dir, entry.name);
+        const mode = statSync(path).mode;
+        const unreadableHere = (mode & 0o004) === 0 || (entry.isDirectory() && (mode & 0o001) === 0) ? [path] : [];
+        return entry.isDirectory() ? [...unreadableHere, ...unreadable(path)] : unreadableHere;
+      });
+    expect(unreadable(template)).toEqual([]);
   });
 
   it('gives a first start its cluster, which keeps what was written across a reopen; a reopen copies nothing', async () => {
