@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite from a fresh clone: installs dependencies, starts the services the tests need
 # (PostgreSQL from Debian's packages and a Kafka broker from Maven jars, unless TEST_DATABASE_URL /
-# KAFKA_BROKERS name running ones), type-checks, checks the dependency rules, builds, runs every
+# KAFKA_BROKERS name running ones), type-checks, checks the dependency rules and the deployment
+# manifests (their validators install into .deploy-cache on first use), builds, runs every
 # jest project (unit, e2e, contract), then the third-party scim2-tester compliance checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ fi
 echo "PostgreSQL for the tests: ${TEST_DATABASE_URL%%:*}://…@${TEST_DATABASE_URL##*@}; Kafka: $KAFKA_BROKERS"
 npm run typecheck
 npm run lint:deps
+bash deploy/validate-manifests.sh
 npm run build
 NODE_OPTIONS=--experimental-vm-modules npx jest --ci
 bash deploy/conformance/run.sh
