@@ -1,5 +1,5 @@
 import { DEFAULT_SCIM_LIMITS } from '@app/scim/limits/scim-limits';
-import Fastify, { FastifyInstance, FastifyRequest } from 'fastify';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import type { ScimRequest } from '../../auth/scim-auth.guard';
@@ -97,10 +97,10 @@ describe('rationSearches with workInFairTurns', () => {
     rationSearches(server, limits, DEFAULT_SCIM_LIMITS, pino({ level: 'silent' }));
     workInFairTurns(server, new FairTurns(4));
     // Each request works for ?ms= milliseconds, then notes that it ended.
-    const work = async (request: FastifyRequest<{ Querystring: { ms?: string } }>) => {
+    const work = async (request: FastifyRequest<{ Querystring: { ms?: string; status?: string } }>, reply: FastifyReply) => {
       await sleep(Number(request.query.ms ?? 0));
       ended.push(`${String(request.headers['x-idp'])} ${request.method}`);
-      return { ok: true };
+      return reply.code(Number(request.query.status ?? 200)).send({ ok: true });
     };
     server.get('/scim/v2/enterprise-idps/:providerId/Users/:id', work);
     server.post('/scim/v2/enterprise-idps/:providerId/Users/.search', work);
@@ -109,14 +109,21 @@ describe('rationSearches with workInFairTurns', () => {
 
   afterEach(() => server.close());
 
-  const search = (ms: number, idp = 'p') => server.inject({ method: 'POST', url: `${USERS}/.search`, query: { ms: String(ms) }, payload: SEARCH, headers: { 'x-idp': idp } });
+  const search = (ms: number, idp = 'p', status = 200) =>
+    server.inject({ method: 'POST', url: `${USERS}/.search`, query: { ms: String(ms), status: String(status) }, payload: SEARCH, headers: { 'x-idp': idp } });
 
-  it('charges a search for the time it worked: one that took 250 ms spends what 25 short ones would', async () => {
+  it('charges a search for the time it worked: one that took 250 ms spends the ration of a dozen short ones', async () => {
     expect((await search(250)).statusCode).toBe(200);
+    // Uncharged, nine of the ten searches of the burst would be left.
     const refused = await search(0);
     expect(refused.statusCode).toBe(429);
-    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(2);
+    expect(refused.headers['retry-after']).toBe('1');
     expect((await search(0, 'other')).statusCode).toBe(200);
+  });
+
+  it('charges a refused search (4xx) only the token it was admitted with: it scanned nothing', async () => {
+    expect((await search(250, 'p', 400)).statusCode).toBe(400);
+    expect((await search(0)).statusCode).toBe(200);
   });
 
   it('starts a search only once another IdP\'s request at work has ended', async () => {

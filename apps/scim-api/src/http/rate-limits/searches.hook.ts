@@ -12,8 +12,8 @@ import { markSearch, searchWorkMs } from './search-requests';
  * before the body is read: the collection GET counts when it may scan the IdP's users
  * ({@link mayScanUsers}), every .search counts (Entra never sends one). Registered after the authentication hook, which sets
  * the caller. A refusal closes the connection, as the authentication hook's do. An admitted search
- * is marked ({@link markSearch}: it then yields to other IdPs' work in the fair turns) and charged
- * for its work once its response is serialized ({@link ScimRateLimits.chargeSearchWork}).
+ * is marked ({@link markSearch}: it then yields to other IdPs' work in the fair turns) and, when
+ * answered 2xx, charged for its work once its response is serialized ({@link ScimRateLimits.chargeSearchWork}).
  */
 export function rationSearches(fastify: FastifyInstance, rateLimits: ScimRateLimits, limits: FilterLimits, logger: Logger): void {
   fastify.addHook('onRequest', async (request: ScimRequest, reply) => {
@@ -28,9 +28,10 @@ export function rationSearches(fastify: FastifyInstance, rateLimits: ScimRateLim
       return reply;
     }
   });
-  fastify.addHook('onSend', async (request: ScimRequest, _reply, payload) => {
+  fastify.addHook('onSend', async (request: ScimRequest, reply, payload) => {
     const workMs = searchWorkMs(request);
-    if (request.scimCaller && workMs !== undefined) rateLimits.chargeSearchWork(request.scimCaller.providerId, workMs);
+    // Only a search that was answered has scanned: a refused one cost what the limits on its input bound.
+    if (request.scimCaller && workMs !== undefined && reply.statusCode < 300) rateLimits.chargeSearchWork(request.scimCaller.providerId, workMs);
     return payload;
   });
 }
