@@ -161,7 +161,9 @@ describeOnEveryStore(
       expect(started.status).toBe(202);
       const { id } = started.body as { id: string };
       expect(started.headers.get('location')).toBe(`/admin/v1/audit/rebuilds/${id}`);
-      expect((await admin.post('/audit/rebuilds', { verify: true })).status).toBe(409);
+      const second = await admin.post('/audit/rebuilds', { verify: true });
+      expect({ status: second.status, body: second.body }).toEqual({ status: 409, body: { status: 409, error: 'REBUILD_RUNNING', message: expect.stringContaining(id) } });
+      expect(await cli(['--verify'])).toEqual({ code: 1, out: '', err: expect.stringMatching(/A rebuild is running already.*\(409 REBUILD_RUNNING\)\n$/) });
       let job = (await admin.get(`/audit/rebuilds/${id}`)).body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
       while (job.state === 'running') {
         await new Promise((resolve) => setTimeout(resolve, 100));
