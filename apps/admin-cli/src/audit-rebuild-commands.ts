@@ -65,8 +65,8 @@ const auditRebuild: RunCommand = {
   positionals: [],
   switches: ['verify', 'promote'],
   usage:
-    'audit rebuild [--verify] [--promote]   (replays the whole event log into a fresh read model; --verify compares it with the live one row by row, ' +
-    '--promote makes the live one equal to it without downtime; exit 0 when consistent, 1 when differences were found (also when promoted) or the rebuild failed)',
+    'audit rebuild [--verify] [--promote]   (replays the log into a fresh read model; --verify compares it row by row with the live one, --promote ' +
+    'makes the live one equal to it; exit 0 when consistent, 1 when differences were found, promoted or not, or the rebuild failed)',
   run: async ({ options }, context) => {
     const body = { verify: options.verify !== undefined, promote: options.promote !== undefined };
     const { id } = (await context.call({ method: 'POST', path: '/audit/rebuilds', body })) as { id: string };
