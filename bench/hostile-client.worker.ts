@@ -21,6 +21,9 @@ const SPIN_SLICE_MS = 10;
 let stopped = false;
 let paused = control !== undefined;
 const stints: HostileReport[] = [];
+/** This thread's own time while attacking (its event loop's), to tell its CPU from the server's. */
+let activeMs = 0;
+let attackMs = 0;
 let wake: (() => void) | undefined;
 parentPort?.once('message', () => {
   stopped = true;
@@ -31,16 +34,20 @@ control?.on('message', (message: 'pause' | 'resume') => {
   wake?.();
 });
 
-async function attack(): Promise<HostileReport> {
+async function attack(): Promise<HostileReport & { busyShare: number }> {
   while (!stopped) {
     if (paused) {
       await new Promise<void>((resolve) => (wake = resolve));
       continue;
     }
+    const before = performance.eventLoopUtilization();
     stints.push(spinDuty === undefined ? await runHostileClient(tenant, concurrency, () => stopped || paused, kinds) : await spin(spinDuty, () => stopped || paused));
+    const { active, idle } = performance.eventLoopUtilization(before);
+    activeMs += active;
+    attackMs += active + idle;
     control?.postMessage('paused');
   }
-  return merge(stints);
+  return { ...merge(stints), busyShare: attackMs > 0 ? activeMs / attackMs : 0 };
 }
 
 /** Busy `duty` of every SPIN_SLICE_MS until `stop()`, letting messages in between; reports no requests. */

@@ -60,7 +60,7 @@ interface RoundResult {
   phases: Record<Phase, PhaseResult>;
   aRefused: number;
   aAnswered: number;
-  attack: HostileReport;
+  attack: HostileReport & { busyShare: number };
 }
 
 function hostileKinds(raw: string | undefined): readonly HostileKind[] {
@@ -78,11 +78,11 @@ function startPausableHostile(tenant: Tenant) {
     workerData: { tenant, concurrency: HOSTILE_CONCURRENCY, kinds: KINDS, control: port2, spinDuty: SPIN_DUTY },
     transferList: [port2],
   });
-  const report = new Promise<HostileReport>((resolve, reject) => {
+  const report = new Promise<RoundResult['attack']>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   });
-  const stop = async (): Promise<HostileReport> => {
+  const stop = async (): Promise<RoundResult['attack']> => {
     worker.postMessage('stop');
     try {
       return await report;
@@ -91,7 +91,7 @@ function startPausableHostile(tenant: Tenant) {
       await worker.terminate();
     }
   };
-  let stopped: Promise<HostileReport> | undefined;
+  let stopped: Promise<RoundResult['attack']> | undefined;
   return {
     attack: () => port1.postMessage('resume'),
     pause: () =>
@@ -99,7 +99,7 @@ function startPausableHostile(tenant: Tenant) {
         port1.once('message', () => resolve());
         port1.postMessage('pause');
       }),
-    stop: (): Promise<HostileReport> => (stopped ??= stop()),
+    stop: (): Promise<RoundResult['attack']> => (stopped ??= stop()),
   };
 }
 
@@ -223,7 +223,8 @@ async function main(): Promise<void> {
   // The ratio of each round (both phases met the same machine load), then their median.
   const ratio = (key: keyof PhaseResult) => median(rounds.map((r) => r.phases.disturbed[key] / r.phases.undisturbed[key]));
   process.stdout.write(
-    `  disturbed / undisturbed p99 (target ≤ 2×), median of the rounds' ratios: per request ${ratio('p99').toFixed(2)}× (rounds: ${rounds.map((r) => (r.phases.disturbed.p99 / r.phases.undisturbed.p99).toFixed(2)).join(', ')}), per user cycle ${ratio('cycleP99').toFixed(2)}×\n`,
+    `  disturbed / undisturbed p99 (target ≤ 2×), median of the rounds' ratios: per request ${ratio('p99').toFixed(2)}× (rounds: ${rounds.map((r) => (r.phases.disturbed.p99 / r.phases.undisturbed.p99).toFixed(2)).join(', ')}), per user cycle ${ratio('cycleP99').toFixed(2)}×\n` +
+      `  the hostile client's own thread was busy ${(median(rounds.map((r) => r.attack.busyShare)) * 100).toFixed(0)}% of its time (CPU the 2 cores give the load generator, not the server)\n`,
   );
 }
 
