@@ -1,3 +1,4 @@
+import { loadConfig } from '@app/platform/config/app-config';
 import { AdminClient, TEST_ADMIN_TOKEN, withAdminToken } from '@app/testing/admin-client';
 import { entraCreateUser, entraSetActive } from '@app/testing/entra-payloads';
 import { eventually } from '@app/testing/eventually';
@@ -231,6 +232,35 @@ describe.each(storageTargets().filter((t) => t.name !== 'esdb-test-double').map(
     const run = await cli('journal', 'search', '--from', '2026-12-02T00:00:00Z');
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/needs at least one of --email/);
+  });
+});
+
+describe('the request journal behind a proxy, under rate limits', () => {
+  const providerId = `proxied-${randomUUID().slice(0, 8)}`;
+  const token = `proxied-token-${randomUUID()}`;
+  let server: ScimTestServer;
+
+  beforeAll(async () => {
+    const defaults = loadConfig({ TRUST_PROXY: 'true', RATE_LIMIT_PER_TOKEN: '2', RATE_LIMIT_BURST_SECONDS: '1', RATE_LIMIT_REFUSAL_DELAY_MS: '0' });
+    server = await ScimTestServer.start({ name: 'pglite' }, [{ providerId, token }], undefined, { ...withAdminToken(), http: defaults.http, rateLimits: defaults.rateLimits });
+  });
+  afterAll(() => server?.close());
+
+  it('keeps the forwarded client address, a 429 with its token, and a 413 whose body was never read', async () => {
+    const forwarded = { 'X-Forwarded-For': '203.0.113.7' };
+    const url = `${server.tenantUrl(providerId)}/Users`;
+    // Two requests a second for the token: the third in a row is refused.
+    const tooLarge = await scimRequest('POST', url, { token, rawBody: JSON.stringify({ userName: 'x'.repeat(300_000) }), headers: { 'Content-Type': 'application/scim+json' } });
+    const first = await scimRequest('GET', `${url}?count=1`, { token, headers: forwarded });
+    const limited = await scimRequest('GET', `${url}?count=1`, { token, headers: forwarded });
+    expect([tooLarge.status, first.status, limited.status]).toEqual([413, 200, 429]);
+    const admin = new AdminClient(server.adminOrigin);
+    await eventuallyAsync(async () => {
+      const [a, b, c] = await Promise.all([first, limited, tooLarge].map((r) => admin.get(`/journal/${r.headers.get('x-request-id')}`)));
+      expect(a.body).toMatchObject({ status: 200, clientAddress: '203.0.113.7' });
+      expect(b.body).toMatchObject({ status: 429, clientAddress: '203.0.113.7', tokenId: expect.any(String), detail: expect.any(String) });
+      expect(c.body).toMatchObject({ status: 413, body: null, identifiers: { userNames: [] }, detail: expect.any(String) });
+    });
   });
 });
 
