@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { JournalEntry } from './journal-entry';
 import { JournalSink, JournalWriter } from './journal-writer';
 
-const entry = (n: number) => ({ requestId: `req-${n}` }) as JournalEntry;
+const entry = (n: number, providerId = 'contoso', tokenId: string | null = 't-1') => ({ requestId: `req-${n}`, providerId, tokenId }) as JournalEntry;
 
 function logSink() {
   const lines: Record<string, unknown>[] = [];
@@ -57,17 +57,17 @@ describe('JournalWriter', () => {
   it('drops and counts what a full queue cannot take, never waiting, and warns at most every few seconds', async () => {
     const sink = new GatedSink();
     const { lines, logger } = logSink();
-    const writer = new JournalWriter(sink, { capacity: 2, batchSize: 10, flushDelayMs: 1, warnEveryMs: 50 }, logger);
+    const writer = new JournalWriter(sink, { capacity: 4, batchSize: 10, flushDelayMs: 1, warnEveryMs: 50 }, logger);
     for (let n = 0; n < 2; n++) writer.record(entry(n));
     await tick(10);
-    // Two in flight, the queue empty again: two more fit, the rest are dropped.
+    // Two in flight, the queue empty again: two more fit (one IdP holds half the queue), the rest are dropped.
     for (let n = 2; n < 1002; n++) writer.record(entry(n));
     expect(writer.dropped).toBe(998);
     expect(lines).toHaveLength(1);
     await tick(80);
     expect(lines.map((l) => [l.msg, l.droppedTotal, l.reason])).toEqual([
-      ['request journal dropped entries', 1, 'queue full'],
-      ['request journal dropped entries', 998, 'queue full'],
+      ['request journal dropped entries', 1, 'share of queue full'],
+      ['request journal dropped entries', 998, 'share of queue full'],
     ]);
     sink.letThrough();
     await tick(10);
@@ -76,6 +76,21 @@ describe('JournalWriter', () => {
     expect({ written: writer.written, dropped: writer.dropped }).toEqual({ written: 4, dropped: 998 });
     writer.record(entry(9999));
     expect(writer.dropped).toBe(999);
+  });
+
+  it('leaves room for others while one IdP, and refused callers of any tenant id, flood it', async () => {
+    const sink = new GatedSink();
+    const writer = new JournalWriter(sink, { capacity: 12, batchSize: 100, flushDelayMs: 1_000 }, logSink().logger);
+    for (let n = 0; n < 20; n++) writer.record(entry(n, 'flooder'));
+    for (let n = 20; n < 40; n++) writer.record(entry(n, `made-up-${n}`, null));
+    for (let n = 40; n < 43; n++) writer.record(entry(n, `quiet-${n}`));
+    // The flooder took half (6), the refused callers half of the rest (3), three quiet IdPs the rest.
+    expect({ queued: writer.queued, dropped: writer.dropped }).toEqual({ queued: 12, dropped: 31 });
+    const closing = writer.close();
+    await tick(10);
+    sink.letThrough();
+    await closing;
+    expect(sink.batches.flat()).toEqual([0, 1, 2, 3, 4, 5, 20, 21, 22, 40, 41, 42].map((n) => `req-${n}`));
   });
 
   it('drops and counts a batch the database refused, and logs no value of it', async () => {

@@ -32,6 +32,8 @@ export class JournalWriter {
   /** Entries written since start. */
   written = 0;
   private queue: JournalEntry[] = [];
+  /** Queued entries per share (see shareOf), so no share takes the whole queue. */
+  private readonly queuedByShare = new Map<string, number>();
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -61,6 +63,12 @@ export class JournalWriter {
 
   record(entry: JournalEntry): void {
     if (this.closed || this.queue.length >= this.options.capacity) return this.drop(1, this.closed ? 'closed' : 'queue full');
+    const share = shareOf(entry);
+    const queued = this.queuedByShare.get(share) ?? 0;
+    // A share's own entries count twice: one flooding tenant (or a flood of refused callers) holds at most
+    // half the queue, two at most a third each, and there is always room left for everyone else's.
+    if (this.queue.length + queued >= this.options.capacity) return this.drop(1, 'share of queue full');
+    this.queuedByShare.set(share, queued + 1);
     this.queue.push(entry);
     this.schedule();
   }
@@ -93,6 +101,12 @@ export class JournalWriter {
 
   private async flush(): Promise<void> {
     const batch = this.queue.splice(0, this.batchSize);
+    for (const entry of batch) {
+      const share = shareOf(entry);
+      const left = (this.queuedByShare.get(share) ?? 1) - 1;
+      if (left > 0) this.queuedByShare.set(share, left);
+      else this.queuedByShare.delete(share);
+    }
     try {
       await this.sink.append(batch);
       this.written += batch.length;
@@ -121,4 +135,9 @@ export class JournalWriter {
     this.droppedSinceWarning = 0;
     this.lastWarningAt = Date.now();
   }
+}
+
+/** Whose entry it is for fairness: the authenticated IdP's, or one share for every refused caller (whatever tenant id it made up). */
+function shareOf(entry: JournalEntry): string {
+  return entry.tokenId === null ? '' : `idp:${entry.providerId}`;
 }
