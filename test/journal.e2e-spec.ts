@@ -235,14 +235,15 @@ describe.each(storageTargets().filter((t) => t.name !== 'esdb-test-double').map(
   });
 });
 
-describe('the request journal behind a proxy, under rate limits', () => {
+describe('the request journal behind a proxy, under rate limits, searched on its own admin listener (ADMIN_PORT)', () => {
   const providerId = `proxied-${randomUUID().slice(0, 8)}`;
   const token = `proxied-token-${randomUUID()}`;
   let server: ScimTestServer;
 
   beforeAll(async () => {
     const defaults = loadConfig({ TRUST_PROXY: 'true', RATE_LIMIT_PER_TOKEN: '2', RATE_LIMIT_BURST_SECONDS: '1', RATE_LIMIT_REFUSAL_DELAY_MS: '0' });
-    server = await ScimTestServer.start({ name: 'pglite' }, [{ providerId, token }], undefined, { ...withAdminToken(), http: defaults.http, rateLimits: defaults.rateLimits });
+    server = await ScimTestServer.start({ name: 'pglite' }, [{ providerId, token }], undefined, { ...withAdminToken({ port: 0 }), http: defaults.http, rateLimits: defaults.rateLimits });
+    expect(server.adminOrigin).not.toBe(server.origin);
   });
   afterAll(() => server?.close());
 
@@ -260,6 +261,7 @@ describe('the request journal behind a proxy, under rate limits', () => {
       expect(a.body).toMatchObject({ status: 200, clientAddress: '203.0.113.7' });
       expect(b.body).toMatchObject({ status: 429, clientAddress: '203.0.113.7', tokenId: expect.any(String), detail: expect.any(String) });
       expect(c.body).toMatchObject({ status: 413, body: null, identifiers: { userNames: [] }, detail: expect.any(String) });
+      expect(a.headers.get('x-request-id')).toMatch(UUID);
     });
   });
 });
