@@ -13,6 +13,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
 import { JournalWriter } from '@app/journal/journal-writer';
+import { ServiceMetrics } from '@app/platform/metrics/service-metrics';
 import { ADMIN_CONTROLLERS, adminProviders } from './admin/admin.surface';
 import { ErrorsBySurfaceFilter } from './admin/http/errors-by-surface.filter';
 import { APP_CONFIG, COMMAND_HANDLER, LOGGER, RELAY, STORES } from './app.tokens';
@@ -22,6 +23,8 @@ import { DiscoveryController } from './discovery/discovery.http.controller';
 import { GroupsController } from './groups/groups.http.controller';
 import { HealthController } from './health.http.controller';
 import { MethodNotAllowedController } from './http/method-not-allowed.http.controller';
+import { MetricsController } from './observability/metrics.http.controller';
+import { observedCommandStore } from './observability/observed-command-store';
 import { ResourceLocations } from './http/resource-locations';
 import { CreateUserHandler } from './users/create-user/create-user.handler';
 import { DeleteUserHandler } from './users/delete-user/delete-user.handler';
@@ -40,31 +43,38 @@ const SCIM_CONTROLLERS = [UsersController, DiscoveryController, GroupsController
  */
 export type Surfaces = { readonly scim: true; readonly admin: boolean } | { readonly scim: false; readonly admin: true; readonly scimOrigin: string };
 
-/** The composition root: stores are opened before Nest starts and handed in. */
+/** What one listener's app is built from: opened before Nest starts and handed in. */
+export interface AppParts {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly stores: Stores;
+  /** The in-process Kafka relay (embedded mode with KAFKA_BROKERS). */
+  readonly relay?: IntegrationEventRelay;
+  readonly surfaces: Surfaces;
+  /** The request journal's writer, on the SCIM listener. */
+  readonly journal?: JournalWriter;
+  /** The process's metrics: one instance shared by its listeners, served at /metrics where admin routes are. */
+  readonly metrics: ServiceMetrics;
+}
+
+/** The composition root. */
 @Module({})
 export class AppModule {
-  /** @param journal the request journal's writer, on the SCIM listener: its `dropped` counter is there for metrics. */
-  static register(
-    config: AppConfig,
-    logger: Logger,
-    stores: Stores,
-    relay?: IntegrationEventRelay,
-    surfaces: Surfaces = { scim: true, admin: true },
-    journal?: JournalWriter,
-  ): DynamicModule {
+  static register({ config, logger, stores, relay, surfaces, journal, metrics }: AppParts): DynamicModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [...(surfaces.scim ? SCIM_CONTROLLERS : []), ...(surfaces.admin ? ADMIN_CONTROLLERS : []), HealthController],
+      controllers: [...(surfaces.scim ? SCIM_CONTROLLERS : []), ...(surfaces.admin ? [...ADMIN_CONTROLLERS, MetricsController] : []), HealthController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: STORES, useValue: stores },
         { provide: RELAY, useValue: relay ?? null },
         { provide: JournalWriter, useValue: journal ?? null },
+        { provide: ServiceMetrics, useValue: metrics },
         { provide: EVENT_STORE, useValue: stores.events },
         { provide: COMMAND_STORE, useValue: stores.commands },
-        { provide: COMMAND_HANDLER, useValue: new CommandHandler(stores.commands, afterAppend(stores, relay)) },
+        { provide: COMMAND_HANDLER, useValue: new CommandHandler(observedCommandStore(stores.commands, metrics), afterAppend(stores, relay)) },
         { provide: UserReadModel, useValue: stores.users },
         { provide: IdentityProviderDirectory, useValue: stores.providers },
         { provide: ReadModelProjector, useValue: stores.projector },

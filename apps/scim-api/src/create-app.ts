@@ -5,6 +5,8 @@ import { JournalStore } from '@app/journal/journal-store';
 import { JournalWriter } from '@app/journal/journal-writer';
 import type { AppConfig } from '@app/platform/config/app-config';
 import { migrate } from '@app/platform/database/migrations';
+import { observePipeline } from '@app/platform/metrics/pipeline-gauges';
+import { ServiceMetrics } from '@app/platform/metrics/service-metrics';
 import type { Stores } from '@app/read-model/open-stores';
 import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -29,25 +31,35 @@ import { acceptScimJsonBodies } from './http/scim-json-body';
 import { journalFrameworkErrors } from './journal/framework-errors.journal';
 import { journalScimRequests } from './journal/journal.hooks';
 import { answerWithRequestId } from './journal/request-id.hook';
+import { measureRequests } from './observability/request-metrics.hook';
 import { isScimUrl, providerIdOfUrl } from './journal/scim-url';
 import type { ScimRequest } from './auth/scim-auth.guard';
+
+/** What a process hands the apps it serves besides its stores. */
+export interface ProcessParts {
+  /**
+   * Runs on close once the server has stopped and the request journal is written (an onClose hook
+   * added after start-up would run before both): close an admin app, the relay and the stores there.
+   */
+  readonly afterClose?: () => Promise<void>;
+  /** The process's metrics; with ADMIN_PORT, the same instance goes to both apps (it is served where the admin routes are). */
+  readonly metrics?: ServiceMetrics;
+}
 
 /**
  * Builds the HTTP app exactly as main.ts serves it (the e2e tests use this too), on Fastify as
  * the service's issue chose it for throughput: SCIM, and the admin routes unless ADMIN_PORT gives
  * them their own listener ({@link createAdminApp}).
- * @param afterClose runs on close once the server has stopped and the request journal is written
- *   (an onClose hook added after start-up would run before both): close an admin app, the relay and the stores there.
  */
 export async function createScimApp(
   config: AppConfig,
   logger: Logger,
   stores: Stores,
   relay?: IntegrationEventRelay,
-  afterClose?: () => Promise<void>,
+  parts: ProcessParts = {},
 ): Promise<NestFastifyApplication> {
   // Closing the SCIM app ends the process's work (main.ts does it on SIGTERM); whoever serves admin routes apart closes that app in afterClose.
-  return createApp(config, logger, stores, relay, { scim: true, admin: config.admin.port === undefined }, afterClose);
+  return createApp(config, logger, stores, relay, { scim: true, admin: config.admin.port === undefined }, parts);
 }
 
 /** The admin routes alone, for ADMIN_PORT: over the same stores, handing out Tenant URLs at `scimOrigin`. */
@@ -57,8 +69,9 @@ export function createAdminApp(
   stores: Stores,
   relay: IntegrationEventRelay | undefined,
   scimOrigin: string,
+  metrics?: ServiceMetrics,
 ): Promise<NestFastifyApplication> {
-  return createApp(config, logger, stores, relay, { scim: false, admin: true, scimOrigin });
+  return createApp(config, logger, stores, relay, { scim: false, admin: true, scimOrigin }, { metrics });
 }
 
 async function createApp(
@@ -67,11 +80,14 @@ async function createApp(
   stores: Stores,
   relay: IntegrationEventRelay | undefined,
   surfaces: Surfaces,
-  afterClose?: () => Promise<void>,
+  parts: ProcessParts,
 ): Promise<NestFastifyApplication> {
   await migrate(stores.db, JOURNAL_MIGRATIONS);
   // The SCIM listener journals its requests; an admin-only listener only searches the journal.
   const journal = surfaces.scim ? new JournalWriter(new JournalStore(stores.db), { capacity: config.journal.queueCapacity }, logger.child({ module: 'request-journal' })) : undefined;
+  const metrics = parts.metrics ?? new ServiceMetrics('scim-api');
+  // The figures of the pipeline this process runs, once per process: with the SCIM app (the one with a journal).
+  if (journal) observeProcess(metrics, stores, relay, journal);
   const adapter = new FastifyAdapter({
     // Entra may send /users or /Users; RFC 7644 resource endpoints are matched case-insensitively here.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: ROUTE_PARAM_MAX_LENGTH },
@@ -84,10 +100,10 @@ async function createApp(
     genReqId: () => crypto.randomUUID(),
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger, stores, relay, surfaces, journal), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, logger, stores, relay, surfaces, journal, metrics }), adapter, {
     logger: nestLogger(logger),
   });
-  configureApp(app, config, logger, stores, journal, afterClose);
+  configureApp(app, config, logger, stores, journal, metrics, parts.afterClose);
   await app.init();
   capConnections(app.getHttpServer(), config.http);
   return app;
@@ -99,9 +115,11 @@ function configureApp(
   logger: Logger,
   stores: Stores,
   journal: JournalWriter | undefined,
+  metrics: ServiceMetrics,
   afterClose: (() => Promise<void>) | undefined,
 ): void {
   const fastify = app.getHttpAdapter().getInstance();
+  measureRequests(fastify, metrics);
   const rateLimits = new ScimRateLimits(config.rateLimits);
   // onClose hooks run last-registered first: afterClose (closing the stores) after the journal is written.
   if (afterClose) fastify.addHook('onClose', afterClose);
@@ -125,6 +143,12 @@ function configureApp(
       'request completed',
     );
   });
+}
+
+function observeProcess(metrics: ServiceMetrics, stores: Stores, relay: IntegrationEventRelay | undefined, journal: JournalWriter): void {
+  observePipeline(metrics, stores.projector, relay);
+  metrics.gauge('scim_journal_dropped_entries', 'Request journal entries dropped since start (queue full or database failing): support loses their trace', () => journal.dropped);
+  metrics.gauge('scim_journal_queued_entries', 'Request journal entries waiting to be written', () => journal.queued);
 }
 
 /** Every SCIM request journaled; entries past the retention period pruned in the background; what is queued written on close. */

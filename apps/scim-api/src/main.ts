@@ -3,6 +3,8 @@ import { ConfigError, loadConfig } from '@app/platform/config/app-config';
 import { DataDirLockedError } from '@app/platform/database/data-dir-lock';
 import { createLogger } from '@app/platform/logging/logger';
 import { openStores } from '@app/read-model/open-stores';
+import { ServiceMetrics } from '@app/platform/metrics/service-metrics';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { issueFirstStartAdminToken } from './admin/administrators/first-start-admin-token';
 import { createDemoProviderIfEmpty, ensureProvider } from './identity-providers/provider-bootstrap';
@@ -32,17 +34,22 @@ async function main(): Promise<void> {
   // Loaded only when used: kafkajs adds ~80 ms to every start-up.
   const relay = config.kafka && !config.databaseUrl ? await (await import('@app/integration-events/start-relay')).startKafkaRelay(config.kafka, stores, logger) : undefined;
   if (config.kafka && config.databaseUrl) logger.info('KAFKA_BROKERS is set: run scim-worker to publish events');
-  const app = await createScimApp(config, logger, stores, relay);
-  const origin = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
-  // With ADMIN_PORT the admin routes listen apart, over the same stores; their Tenant URLs name SCIM's origin.
-  const adminApp = config.admin.port === undefined ? undefined : await createAdminApp(config, logger, stores, relay, origin);
-  startup.lap('app');
-  app.getHttpAdapter().getInstance().addHook('onClose', async () => {
-    await adminApp?.close();
-    // What this process wrote leaves with it (within a third of the shutdown time); the next lease-holder publishes the rest.
-    await relay?.stop({ flushWithinMs: config.shutdownTimeoutMs / 3 });
-    await stores.close();
+  const metrics = new ServiceMetrics('scim-api');
+  let adminApp: NestFastifyApplication | undefined;
+  const app = await createScimApp(config, logger, stores, relay, {
+    metrics,
+    // Once the server has stopped and the journal is written: what this process wrote leaves with it
+    // (within a third of the shutdown time; the next lease-holder publishes the rest), then the stores close.
+    afterClose: async () => {
+      await adminApp?.close();
+      await relay?.stop({ flushWithinMs: config.shutdownTimeoutMs / 3 });
+      await stores.close();
+    },
   });
+  const origin = config.publicBaseUrl ?? `http://${config.host}:${config.port}`;
+  // With ADMIN_PORT the admin routes (and /metrics) listen apart, over the same stores; their Tenant URLs name SCIM's origin.
+  adminApp = config.admin.port === undefined ? undefined : await createAdminApp(config, logger, stores, relay, origin, metrics);
+  startup.lap('app');
   stopGracefullyOnSignals(app, logger, config.shutdownTimeoutMs);
   await app.listen(config.port, config.host);
   await adminApp?.listen(config.admin.port!, config.admin.host ?? config.host);

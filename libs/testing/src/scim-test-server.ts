@@ -5,6 +5,7 @@ import { startKafkaRelay } from '@app/integration-events/start-relay';
 import type { IntegrationEventRelay } from '@app/integration-events/relay/integration-event-relay';
 import { AppConfig, KafkaConfig, loadConfig } from '@app/platform/config/app-config';
 import { createLogger } from '@app/platform/logging/logger';
+import { ServiceMetrics } from '@app/platform/metrics/service-metrics';
 import { openStores, Stores } from '@app/read-model/open-stores';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync } from 'node:fs';
@@ -125,10 +126,12 @@ export class ScimTestServer {
     const logger = createLogger(this.config.logLevel, sink);
     this.stores = await openStores(this.config, logger);
     this.relay = this.config.kafka ? await startKafkaRelay(this.config.kafka, this.stores, logger) : undefined;
-    this.app = await createScimApp(this.config, logger, this.stores, this.relay);
+    // One metrics instance per process, as main.ts has it: with ADMIN_PORT, /metrics on the admin listener counts SCIM's requests.
+    const metrics = new ServiceMetrics('scim-api');
+    this.app = await createScimApp(this.config, logger, this.stores, this.relay, { metrics });
     await this.app.listen(this.config.port, this.config.host);
     this.origin = originOf(this.app);
-    this.adminApp = this.config.admin.port === undefined ? undefined : await createAdminApp(this.config, logger, this.stores, this.relay, this.config.publicBaseUrl ?? this.origin);
+    this.adminApp = this.config.admin.port === undefined ? undefined : await createAdminApp(this.config, logger, this.stores, this.relay, this.config.publicBaseUrl ?? this.origin, metrics);
     await this.adminApp?.listen(this.config.admin.port!, this.config.admin.host ?? this.config.host);
     this.adminOrigin = this.adminApp ? originOf(this.adminApp) : this.origin;
   }

@@ -11,9 +11,11 @@ describe('closing the SCIM app', () => {
     const logger = createLogger('warn', new Writable({ write: (_chunk, _encoding, done) => done() }));
     const stores = await openStores(config, logger);
     const seen: unknown[] = [];
-    const app = await createScimApp(config, logger, stores, undefined, async () => {
-      seen.push(...(await stores.db.query('SELECT request_id, status FROM request_journal')));
-      await stores.close();
+    const app = await createScimApp(config, logger, stores, undefined, {
+      afterClose: async () => {
+        seen.push(...(await stores.db.query('SELECT request_id, status FROM request_journal')));
+        await stores.close();
+      },
     });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
