@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { runAdminCli } from '../apps/admin-cli/src/admin-cli';
 
 /**
- * Users each IdP provisions; each is patched and deactivated, every tenth deleted: about 1,900 events
- * in all on the SQL stores. The EventStoreDB test double emulates the server's gRPC API in process and
- * reads slowly; a smaller log checks the adapter as well.
+ * Users each IdP provisions; each is patched and deactivated, every tenth deleted: about 3,100 events
+ * on the embedded store (the issue's "a few thousand"), 1,900 on PostgreSQL, which checks the same
+ * shapes at less of the suite's time. The EventStoreDB test double emulates the server's gRPC API in
+ * process and reads slowly; a smaller log checks the adapter as well.
  */
-const usersPerIdp = (store: string) => (store === 'esdb-test-double' ? 60 : 300);
+const usersPerIdp = (store: string) => ({ pglite: 500, postgresql: 300 })[store] ?? 60;
 /** Provider ids where one is a prefix of the other: `user-contoso-eu-<id>` must never count as contoso's. */
 const PROVIDERS = [
   { providerId: 'contoso', token: 'scim_contoso-export-token-0123456789abcdef' },
