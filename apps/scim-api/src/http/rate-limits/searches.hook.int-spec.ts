@@ -12,6 +12,18 @@ import { rationSearches } from './searches.hook';
 const USERS = '/scim/v2/enterprise-idps/p/Users';
 const SEARCH = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName eq "a"' };
 
+/** Rate limits with only the searches' on, `perSecond` and a burst of one second. */
+const searchesOnly = (perSecond: number, refusalDelayMs: number) =>
+  new ScimRateLimits({
+    perTokenPerSecond: 0,
+    perProviderPerSecond: 0,
+    bodyBytesPerProviderPerSecond: 0,
+    burstSeconds: 1,
+    maxInFlightPerProvider: 0,
+    searchesPerProviderPerSecond: perSecond,
+    refusalDelayMs,
+  });
+
 describe('rationSearches', () => {
   let server: FastifyInstance;
 
@@ -21,15 +33,7 @@ describe('rationSearches', () => {
     server.addHook('onRequest', async (request: ScimRequest) => {
       if (request.url.startsWith('/scim/')) request.scimCaller = { providerId: String(request.headers['x-idp'] ?? 'p') } as ScimCaller;
     });
-    const limits = new ScimRateLimits({
-      perTokenPerSecond: 0,
-      perProviderPerSecond: 0,
-      bodyBytesPerProviderPerSecond: 0,
-      burstSeconds: 1,
-      maxInFlightPerProvider: 0,
-      searchesPerProviderPerSecond: 1,
-      refusalDelayMs: 1000,
-    });
+    const limits = searchesOnly(1, 1000);
     rationSearches(server, limits, DEFAULT_SCIM_LIMITS, pino({ level: 'silent' }));
     for (const route of ['/scim/v2/enterprise-idps/:providerId/Users', '/scim/v2/enterprise-idps/:providerId/Users/:id']) server.get(route, async () => ({ ok: true }));
     for (const route of ['/scim/v2/enterprise-idps/:providerId/Users/.search', '/scim/v2/enterprise-idps/:providerId/.search']) server.post(route, async () => ({ ok: true }));
@@ -85,15 +89,7 @@ describe('rationSearches with workInFairTurns', () => {
     server.addHook('onRequest', async (request: ScimRequest) => {
       request.scimCaller = { providerId: String(request.headers['x-idp'] ?? 'p') } as ScimCaller;
     });
-    const limits = new ScimRateLimits({
-      perTokenPerSecond: 0,
-      perProviderPerSecond: 0,
-      bodyBytesPerProviderPerSecond: 0,
-      burstSeconds: 1,
-      maxInFlightPerProvider: 0,
-      searchesPerProviderPerSecond: 10,
-      refusalDelayMs: 0,
-    });
+    const limits = searchesOnly(10, 0);
     rationSearches(server, limits, DEFAULT_SCIM_LIMITS, pino({ level: 'silent' }));
     workInFairTurns(server, new FairTurns(4));
     // Each request works for ?ms= milliseconds, then notes that it ended.
