@@ -155,6 +155,15 @@ describe.each(targets)('EventStore contract on $name', (target) => {
       expect(await store().readAll(first.position, 1)).not.toContainEqual(first);
     });
 
+    it('knows the position of the newest event, as readAll reaches it', async () => {
+      const streamId = newStreamId('head');
+      const { position } = await store().appendToStream(streamId, newEvents(2), 'noStream');
+      expect(await store().headPosition()).toBe(position);
+      const tail = await store().readAll(position - 1, 10);
+      expect(tail.map((e) => e.position)).toEqual([position]);
+      expect(await store().readAll(await store().headPosition(), 10)).toEqual([]);
+    });
+
     it('keeps data and metadata JSON as written: unicode, nesting, escapes', async () => {
       const streamId = newStreamId('json');
       const data = {

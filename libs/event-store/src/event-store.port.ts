@@ -64,6 +64,8 @@ export interface EventStore {
   readStream(streamId: string): Promise<RecordedEvent[]>;
   /** Up to `maxCount` events of the global log after `afterPosition` (0 = from the start). */
   readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]>;
+  /** The position of the newest event readAll can show now (0 for an empty log): where a reader that wants "everything so far" stops. */
+  headPosition(): Promise<number>;
   /**
    * Catch-up subscription: every event after `fromPosition`, then live ones, in order, one at a time.
    * After a failure it resumes after the last event the handler finished (a failed one comes again).

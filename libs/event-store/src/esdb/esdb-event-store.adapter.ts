@@ -1,11 +1,15 @@
 import {
   ANY,
+  type AllStreamResolvedEvent,
   type AppendExpectedRevision,
   type AppendResult as EsdbAppendResult,
+  BACKWARDS,
   CancelledError,
   convertToCommandError,
+  END,
   EventStoreDBClient,
   NO_STREAM,
+  type Position,
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError,
@@ -15,6 +19,9 @@ import { ConcurrencyError } from '../concurrency.error';
 import type { AppendResult, CatchUpOptions, EventHandler, EventStore, ExpectedRevision, NewEvent, RecordedEvent, Unsubscribe } from '../event-store.port';
 import { isSystemEvent, toEsdbPosition, toEventData, toPortPosition, toRecorded } from './esdb-events';
 import { subscribeToAll } from './esdb-subscription';
+
+/** Events read per page while looking back from the end of $all past system events. */
+const HEAD_SCAN = 32;
 
 export interface EsdbEventStoreOptions {
   /**
@@ -88,6 +95,19 @@ export class EsdbEventStore implements EventStore {
       after = toPortPosition(last.position);
     }
     return found;
+  }
+
+  /** Backwards from the end of $all to the newest event that is not a system event. */
+  async headPosition(): Promise<number> {
+    let from: Position | typeof END = END;
+    for (;;) {
+      const page: AllStreamResolvedEvent[] = await this.collect(() => this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: HEAD_SCAN }));
+      const newest = page.find(({ event }) => event && !isSystemEvent(event))?.event;
+      if (newest) return toPortPosition(newest.position);
+      const oldest = page[page.length - 1]?.event;
+      if (page.length < HEAD_SCAN || !oldest) return 0;
+      from = oldest.position;
+    }
   }
 
   /**

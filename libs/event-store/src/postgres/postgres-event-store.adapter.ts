@@ -42,6 +42,27 @@ export class PostgresEventStore implements EventStore {
    * event before N later. A slow appender delays what readers see, never what they get.
    */
   async readAll(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {
+    const bound = await this.visibleBound();
+    const rows = await this.db.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE position > $1 AND position < $3::bigint * $4 ORDER BY position LIMIT $2`,
+      [afterPosition, maxCount, bound, TRANSACTION_SHIFT],
+    );
+    return rows.map(toRecorded);
+  }
+
+  /** Under the same bound as readAll, so nothing at or before it can appear later. */
+  async headPosition(): Promise<number> {
+    const bound = await this.visibleBound();
+    const [{ head }] = await this.db.query<{ head: string | null }>('SELECT max(position) AS head FROM events WHERE position < $1::bigint * $2', [bound, TRANSACTION_SHIFT]);
+    return Number(head ?? 0);
+  }
+
+  subscribeToAll(fromPosition: number, onEvent: EventHandler, options?: CatchUpOptions): Unsubscribe {
+    return pollAll((after, max) => this.readAll(after, max), fromPosition, onEvent, options);
+  }
+
+  /** The transaction id below which every appender has finished (see readAll). */
+  private async visibleBound(): Promise<string> {
     const [{ bound }] = await this.db.query<{ bound: string }>(
       `WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid),
             appenders AS (
@@ -54,15 +75,7 @@ export class PostgresEventStore implements EventStore {
        FROM next LEFT JOIN appenders ON true GROUP BY next.xid`,
       [...APPENDER_LOCK],
     );
-    const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE position > $1 AND position < $3::bigint * $4 ORDER BY position LIMIT $2`,
-      [afterPosition, maxCount, bound, TRANSACTION_SHIFT],
-    );
-    return rows.map(toRecorded);
-  }
-
-  subscribeToAll(fromPosition: number, onEvent: EventHandler, options?: CatchUpOptions): Unsubscribe {
-    return pollAll((after, max) => this.readAll(after, max), fromPosition, onEvent, options);
+    return bound;
   }
 }
 

@@ -23,6 +23,7 @@ function log(streams: string[], options: { failAfter?: number } = {}) {
       if (options.failAfter !== undefined && ++reads > options.failAfter) throw new Error('connection lost');
       return events.filter((e) => e.position > after).slice(0, max);
     },
+    headPosition: async () => events.at(-1)?.position ?? 0,
   } as unknown as EventStore;
   return { store, events, append };
 }

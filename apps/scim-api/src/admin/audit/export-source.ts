@@ -9,7 +9,6 @@ import { belongsTo } from './export-scope';
 
 /** Events read per query: one batch is all an export holds. */
 const BATCH = 500;
-const HEAD_BATCH = 2000;
 /** Exports running at once in this process: each reads the whole log, and SCIM requests share the database with them. */
 const MAX_RUNNING = 2;
 
@@ -42,7 +41,7 @@ export class EventLogExport {
       if (stream.length === 0) throw new DomainError('USER_NOT_FOUND', `No user ${scope.userId} was ever provisioned by "${scope.providerId}"`);
       return exportChunks({ scope, exportedAt, throughPosition: stream[stream.length - 1].position }, once(stream));
     }
-    const throughPosition = await this.head();
+    const throughPosition = await this.events.headPosition();
     const belongs = scope.kind === 'all' ? () => true : belongsTo(scope.providerId);
     return exportChunks({ scope, exportedAt, throughPosition }, this.logUpTo(throughPosition, belongs));
   }
@@ -51,15 +50,6 @@ export class EventLogExport {
   private async providerOf(providerId: string): Promise<void> {
     const stream = await this.events.readStream(StreamIds.identityProvider(providerId));
     if (stream.length === 0) throw new DomainError('PROVIDER_NOT_FOUND', `No identity provider "${providerId}"`);
-  }
-
-  /** The position of the log's last event now. The port has no read for it, so this pages to the end, keeping only positions. */
-  private async head(): Promise<number> {
-    for (let head = 0; ; ) {
-      const batch = await this.events.readAll(head, HEAD_BATCH);
-      head = batch[batch.length - 1]?.position ?? head;
-      if (batch.length < HEAD_BATCH) return head;
-    }
   }
 
   private async *logUpTo(throughPosition: number, belongs: (streamId: string) => boolean): AsyncGenerator<RecordedEvent[]> {
