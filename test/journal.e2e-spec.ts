@@ -247,6 +247,18 @@ describe('the request journal behind a proxy, under rate limits, searched on its
   });
   afterAll(() => server?.close());
 
+  it('names the token a refused caller presented (403 insufficient scope), though it was not let in', async () => {
+    const admin = new AdminClient(server.adminOrigin);
+    const issued = await admin.post(`/identity-providers/${providerId}/tokens`, { scopes: 'users:read', label: 'read-only' });
+    expect(issued.status).toBe(201);
+    const refused = await scimRequest('POST', `${server.tenantUrl(providerId)}/Users`, { token: issued.body.token, body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'scope@contoso.example' } });
+    expect(refused.status).toBe(403);
+    await eventuallyAsync(async () => {
+      const entry = await admin.get(`/journal/${refused.headers.get('x-request-id')}`);
+      expect(entry.body).toMatchObject({ status: 403, tokenId: issued.body.tokenId, detail: expect.stringContaining('scope') });
+    });
+  });
+
   it('keeps the forwarded client address, a 429 with its token, and a 413 whose body was never read', async () => {
     const forwarded = { 'X-Forwarded-For': '203.0.113.7' };
     const url = `${server.tenantUrl(providerId)}/Users`;

@@ -2,7 +2,12 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { ScimCaller, ScimRequestContext } from './scim-request-context';
 
-export type ScimRequest = FastifyRequest & { scimCaller?: ScimCaller; scim?: ScimRequestContext };
+export type ScimRequest = FastifyRequest & {
+  scimCaller?: ScimCaller;
+  scim?: ScimRequestContext;
+  /** The IdP's token the bearer secret was, even when the request was then refused (expired, SCIM off, scope): for the journal. */
+  recognisedTokenId?: string;
+};
 
 /**
  * Completes the request context with the parsed body. Authentication itself ran in the onRequest

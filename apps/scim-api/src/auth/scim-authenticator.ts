@@ -1,3 +1,4 @@
+import type { ScimRequest } from './scim-auth.guard';
 import { isValidProviderId } from '@app/identity/identity-provider/provider-id';
 import { digestToken } from '@app/identity/identity-provider/token-digest';
 import { IdentityProviderDirectory } from '@app/read-model/store/identity-provider-directory';
@@ -52,6 +53,7 @@ export class ScimAuthenticator implements OnModuleDestroy {
     // Looked up by its SHA-256: the lookup's timing can only tell about the digest, never the secret.
     const grant = provider.tokens.get(digestToken(secret));
     if (grant === undefined) throw unauthorized('The bearer token is not valid for this identity provider');
+    (request as ScimRequest).recognisedTokenId = grant.tokenId;
     // Against the clock on every request: the record may be cached, the token's end is not.
     if (grant.expiresAt !== undefined && Date.parse(grant.expiresAt) <= Date.now()) throw unauthorized('The bearer token has expired');
     // Fail closed: with part of the IdP's history unprojected, a revoke or a disable may be missing.

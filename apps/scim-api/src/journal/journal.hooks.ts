@@ -38,7 +38,7 @@ export function entryOf(request: JournaledRequest, reply: FastifyReply, maxBodyB
     at: new Date(Date.now() - elapsed),
     requestId: String(request.id),
     providerId: request.scimCaller?.providerId ?? providerIdOfUrl(request.url),
-    tokenId: request.scimCaller?.tokenId ?? null,
+    tokenId: request.scimCaller?.tokenId ?? request.recognisedTokenId ?? null,
     // Undefined once the client is gone.
     clientAddress: request.ip ?? '',
     method: request.method,
