@@ -40,7 +40,7 @@ const metadata = { occurredAt: '2026-01-02T03:04:05.678Z' };
       takeOver: new Map(),
       metadata,
     };
-    return commands.write(write);
+    return { streamId, userId, ...(await commands.write(write)) };
   };
   const prepared = async () => (await db.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements WHERE NOT from_sql')).map((r) => r.statement);
 
@@ -54,5 +54,16 @@ const metadata = { occurredAt: '2026-01-02T03:04:05.678Z' };
       expect(statements.filter((s) => s.includes(text))).toHaveLength(1);
     }
     expect(await db.query('SELECT count(*)::int AS users FROM scim_users')).toEqual([{ users: 4 }]);
+  });
+
+  it("marks a new or up-to-date stream's rows built in the statement that locks them: no separate update", async () => {
+    const { streamId, userId } = await provision('alan@example.com');
+    const renamed = { id: randomUUID(), type: 'AttributesPatched', data: { providerId: P, userId, changes: [{ attribute: 'displayName', newValue: 'Alan' }] }, metadata };
+    expect(await commands.write({ streamId, events: [renamed], expected: 0, holder: userId, claim: [], release: [], takeOver: new Map(), metadata })).toMatchObject({
+      revision: 1,
+      readModel: 'projected',
+    });
+    expect(await db.query('SELECT revision FROM projected_streams WHERE stream_id = $1', [streamId])).toEqual([{ revision: 1 }]);
+    expect((await prepared()).filter((s) => s.includes('UPDATE projected_streams'))).toEqual([]);
   });
 });

@@ -20,7 +20,9 @@ export const projectInline: InlineProjection = async (tx, appended, earlier) => 
   const projected = appended.filter(isProjected);
   if (projected.length === 0) return 'projected';
   const streamId = projected[0].streamId;
-  const { revision: done, failure } = await lockStream(tx, streamId);
+  const last = projected[projected.length - 1].revision;
+  const { revision: done, failure } = await lockStream(tx, streamId, projected[0].revision, last);
+  if (done === last) return projectAll(tx, projected);
   if (failure !== undefined) return holdBehind(tx, projected, failure);
   const missed = done < projected[0].revision - 1 ? (await earlier(done)).filter((e) => isProjected(e) && e.revision < projected[0].revision) : [];
   for (const event of missed) {
@@ -31,23 +33,37 @@ export const projectInline: InlineProjection = async (tx, appended, earlier) => 
     });
     if (!projectedNow) return holdBehind(tx, [...missed.filter((e) => e.revision > event.revision), ...projected], failed ?? event.position);
   }
+  await projectAll(tx, projected);
+  await markProjected(tx, streamId, last);
+  return 'projected';
+};
+
+async function projectAll(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<'projected'> {
   try {
-    for (const event of projected) await projectEvent(tx, event);
+    for (const event of events) await projectEvent(tx, event);
   } catch (error) {
     if (!describeProjectionError(error).permanent) throw error;
     throw ScimError.invalidValue('The resource cannot be stored: one of its values is beyond what the read model can hold');
   }
-  await markProjected(tx, streamId, projected[projected.length - 1].revision);
   return 'projected';
-};
+}
 
-/** Locks the stream's projection row (made at -1 when new) and reads its quarantine failure, if any. */
-async function lockStream(tx: SqlExecutor, streamId: string): Promise<{ revision: number; failure?: number }> {
+/**
+ * Locks the stream's projection row (made when new) and reads its quarantine failure, if any. A
+ * stream whose rows are built up to just before `first` and that has no failure (every write after
+ * the first, and a new stream) is marked built up to `last` in the same statement: the revision
+ * returned is then `last`, and a projection that fails afterwards rolls the whole write back. Any
+ * other stream keeps its revision (-1 when new) for the caller to catch up.
+ */
+async function lockStream(tx: SqlExecutor, streamId: string, first: number, last: number): Promise<{ revision: number; failure?: number }> {
   const [row] = await tx.query<{ revision: number; failure: number | null }>(
-    `INSERT INTO projected_streams (stream_id, revision) VALUES ($1, -1)
-     ON CONFLICT (stream_id) DO UPDATE SET revision = projected_streams.revision
-     RETURNING revision, (SELECT min(position) FROM projection_failures WHERE stream_id = $1 AND held_behind IS NULL) AS failure`,
-    [streamId],
+    `WITH failure AS (SELECT min(position) AS position FROM projection_failures WHERE stream_id = $1 AND held_behind IS NULL)
+     INSERT INTO projected_streams (stream_id, revision)
+     SELECT $1, CASE WHEN $2::bigint = 0 AND failure.position IS NULL THEN $3::bigint ELSE -1 END FROM failure
+     ON CONFLICT (stream_id) DO UPDATE SET revision =
+       CASE WHEN projected_streams.revision = $2::bigint - 1 AND (SELECT position FROM failure) IS NULL THEN $3::bigint ELSE projected_streams.revision END
+     RETURNING revision, (SELECT position FROM failure) AS failure`,
+    [streamId, first, last],
   );
   return { revision: Number(row.revision), ...(row.failure === null ? {} : { failure: Number(row.failure) }) };
 }
