@@ -16,6 +16,7 @@ import { Admin, AdminProvenance } from '../auth/admin-provenance.decorator';
 import { adminBody } from '../http/admin-body';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
 import { IdentityProviderViews } from './identity-provider-views';
+import { AdminAnswer, adminRef } from '../../openapi/admin-shapes';
 
 export class RegisterProviderDto {
   @IsString()
@@ -44,6 +45,7 @@ export class IdentityProvidersController {
 
   @Post()
   @HttpCode(201)
+  @AdminAnswer(201, 'The IdP as registered', adminRef('IdentityProvider'))
   async register(@Admin() admin: AdminProvenance, @Req() request: FastifyRequest, @Body() body: unknown) {
     const { displayName, providerId = randomUUID() } = adminBody(RegisterProviderDto, body);
     await this.writer.write(providerId, (s) => decideRegister(s, providerId, displayName.trim()), admin);
@@ -51,11 +53,13 @@ export class IdentityProvidersController {
   }
 
   @Get()
+  @AdminAnswer(200, 'Every IdP', { type: 'object', required: ['identityProviders'], properties: { identityProviders: { type: 'array', items: adminRef('IdentityProviderSummary') } } })
   async list(@Req() request: FastifyRequest) {
     return { identityProviders: await this.views.list(request) };
   }
 
   @Get(':providerId')
+  @AdminAnswer(200, 'The IdP with its tokens and custom attributes', adminRef('IdentityProvider'))
   show(@Req() request: FastifyRequest, @Param('providerId') providerId: string) {
     return this.views.describe(request, providerId);
   }

@@ -1,0 +1,60 @@
+import { ApiResponse } from '@nestjs/swagger';
+
+export const adminRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+const PROVIDER_SUMMARY = {
+  providerId: { type: 'string' },
+  displayName: { type: 'string' },
+  scimEnabled: { type: 'boolean' },
+  retired: { type: 'boolean' },
+  rebaselineMatchingPosts: { type: 'boolean' },
+  registeredAt: { type: 'string', format: 'date-time' },
+  tenantUrl: { type: 'string', description: "The Tenant URL to enter in Entra's provisioning settings" },
+};
+
+/** The admin API's own JSON shapes (ProviderSummary/ProviderDetails of the read model, with the Tenant URL). */
+export const ADMIN_SCHEMAS = {
+  IdentityProviderSummary: {
+    type: 'object',
+    required: Object.keys(PROVIDER_SUMMARY),
+    properties: PROVIDER_SUMMARY,
+    additionalProperties: false,
+  },
+  IdentityProvider: {
+    type: 'object',
+    required: [...Object.keys(PROVIDER_SUMMARY), 'tokens', 'customAttributes'],
+    properties: {
+      ...PROVIDER_SUMMARY,
+      tokens: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['tokenId', 'scopes', 'issuedAt', 'revoked'],
+          properties: {
+            tokenId: { type: 'string' },
+            label: { type: 'string' },
+            scopes: { type: 'array', items: { type: 'string' } },
+            issuedAt: { type: 'string', format: 'date-time' },
+            expiresAt: { type: 'string', format: 'date-time' },
+            revoked: { type: 'boolean' },
+            replacedBy: { type: 'string' },
+          },
+          additionalProperties: false,
+        },
+      },
+      customAttributes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'type', 'retired', 'registeredAt'],
+          properties: { name: { type: 'string' }, type: { type: 'string' }, retired: { type: 'boolean' }, registeredAt: { type: 'string', format: 'date-time' } },
+          additionalProperties: false,
+        },
+      },
+    },
+    additionalProperties: false,
+  },
+};
+
+/** An admin answer (application/json). */
+export const AdminAnswer = (status: number, description: string, schema: object) => ApiResponse({ status, description, content: { 'application/json': { schema } } });
