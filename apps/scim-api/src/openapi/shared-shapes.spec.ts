@@ -23,8 +23,10 @@ describe('describeSharedShapes', () => {
 
   it('keeps a status a controller declared (the 405 refusals) rather than the generic one', () => {
     const refusal = { description: '405 only', content: json({ $ref: '#/components/schemas/ScimError' }) };
-    const out = describeSharedShapes(doc({ [USERS]: { put: { responses: { 405: refusal } } } }));
+    const out = describeSharedShapes(doc({ [USERS]: { put: { responses: { 200: { description: '' }, 405: refusal } } } }));
     expect(out.paths[USERS].put!.responses[405]).toMatchObject({ description: '405 only' });
+    // Nest's placeholder success goes: the operation only ever refuses.
+    expect(out.paths[USERS].put!.responses).not.toHaveProperty('200');
   });
 
   it('gives admin operations {status,error,message} errors and the admin scheme, and leaves health alone', () => {
@@ -34,6 +36,8 @@ describe('describeSharedShapes', () => {
     expect(get.responses[401]).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/AdminError' } } } });
     expect(get.responses).not.toHaveProperty('409');
     expect(out.paths['/health/live'].get).toEqual({ responses: { 200: { description: 'ok' } }, parameters: [] });
+    const placeholder = describeSharedShapes(doc({ '/metrics': { get: { responses: { 200: { description: '' } } } } }));
+    expect(placeholder.paths['/metrics'].get!.responses).toEqual({ 200: { description: 'Success' } });
   });
 
   it("lists an @All route under OpenAPI's methods only: no 'search', and TRACE with an operationId of its own", () => {

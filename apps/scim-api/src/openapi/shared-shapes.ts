@@ -73,10 +73,23 @@ function describePath(path: string, item: PathItemObject): PathItemObject {
   return described;
 }
 
-function describeOperation(path: string, method: string, operation: OperationObject): OperationObject {
+function describeOperation(path: string, method: string, given: OperationObject): OperationObject {
+  const operation = { ...given, responses: withoutPlaceholder(given.responses as Record<string, ResponseObject>) };
   if (path.startsWith('/scim/')) return scimOperation(path, method, operation);
   if (path.startsWith('/admin/')) return adminOperation(method, operation);
   return operation;
+}
+
+/**
+ * Nest adds a success answer (empty description, no content) to every operation. An operation that
+ * declares only refusals (the 405s, the Groups 404) never succeeds, so it goes; elsewhere it says so.
+ */
+export function withoutPlaceholder(responses: Record<string, ResponseObject>): Record<string, ResponseObject> {
+  const isPlaceholder = (r: ResponseObject) => r.description === '' && !r.content;
+  const declared = Object.entries(responses).filter(([, r]) => !isPlaceholder(r));
+  const refusesOnly = declared.length > 0 && declared.every(([status]) => Number(status) >= 400);
+  if (refusesOnly) return Object.fromEntries(declared);
+  return Object.fromEntries(Object.entries(responses).map(([status, r]) => [status, isPlaceholder(r) ? { ...r, description: 'Success' } : r]));
 }
 
 function scimOperation(path: string, method: string, operation: OperationObject): OperationObject {
