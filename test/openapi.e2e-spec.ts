@@ -169,7 +169,7 @@ describe('OpenAPI document', () => {
     expect(document.components.schemas.ScimUser.properties.userName).toEqual({ type: 'string' });
   });
 
-  it('matches real answers: a 201 POST, a ListResponse, 400, 404 and 409 errors, an admin list and an admin error', async () => {
+  it('matches real answers: a 201 POST, a ListResponse, 400, 404 and 409 errors, admin lists, tokens and an admin error', async () => {
     const scim = new ScimClient(server.tenantUrl(PROVIDER.providerId), PROVIDER.token);
     const admin = new AdminClient(server.adminOrigin);
     const body = entraCreateUser(`ada.${randomUUID()}@example.com`, randomUUID());
@@ -198,6 +198,14 @@ describe('OpenAPI document', () => {
     expectDocumented(document, '/admin/v1/identity-providers', 'get', providers, 'application/json');
     const provider = await admin.get(`/identity-providers/${PROVIDER.providerId}`);
     expectDocumented(document, '/admin/v1/identity-providers/{providerId}', 'get', provider, 'application/json');
+    const issued = await admin.post(`/identity-providers/${PROVIDER.providerId}/tokens`, { label: 'openapi', scopes: 'users:read' });
+    expect(issued.status).toBe(201);
+    expectDocumented(document, '/admin/v1/identity-providers/{providerId}/tokens', 'post', issued, 'application/json');
+    const rotated = await admin.post(`/identity-providers/${PROVIDER.providerId}/tokens/${issued.body.tokenId}/rotate`, {});
+    expect(rotated.status).toBe(201);
+    expectDocumented(document, '/admin/v1/identity-providers/{providerId}/tokens/{tokenId}/rotate', 'post', rotated, 'application/json');
+    const adminTokens = await admin.get('/admin-tokens');
+    expectDocumented(document, '/admin/v1/admin-tokens', 'get', adminTokens, 'application/json');
     const unknown = await admin.get('/identity-providers/no-such-idp');
     expect(unknown.status).toBe(404);
     expectDocumented(document, '/admin/v1/identity-providers/{providerId}', 'get', unknown, 'application/json');

@@ -12,8 +12,41 @@ const PROVIDER_SUMMARY = {
   tenantUrl: { type: 'string', description: "The Tenant URL to enter in Entra's provisioning settings" },
 };
 
+const SCIM_TOKEN = {
+  type: 'object',
+  required: ['tokenId', 'scopes', 'issuedAt', 'revoked'],
+  properties: {
+    tokenId: { type: 'string' },
+    label: { type: 'string' },
+    scopes: { type: 'array', items: { type: 'string' } },
+    issuedAt: { type: 'string', format: 'date-time' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    revoked: { type: 'boolean' },
+    replacedBy: { type: 'string' },
+  },
+};
+
+const CUSTOM_ATTRIBUTE = {
+  type: 'object',
+  required: ['name', 'type', 'retired', 'registeredAt'],
+  properties: { name: { type: 'string' }, type: { type: 'string' }, retired: { type: 'boolean' }, registeredAt: { type: 'string', format: 'date-time' } },
+  additionalProperties: false,
+};
+
+/** The secret, shown once, beside what lists show of the token (so those shapes stay open: allOf adds `token`). */
+const withSecret = (token: string) => ({ allOf: [adminRef(token), { type: 'object', required: ['token'], properties: { token: { type: 'string', description: 'The secret: shown only in this answer' } } }] });
+
 /** The admin API's own JSON shapes (ProviderSummary/ProviderDetails of the read model, with the Tenant URL). */
 export const ADMIN_SCHEMAS = {
+  ScimToken: SCIM_TOKEN,
+  IssuedScimToken: withSecret('ScimToken'),
+  CustomAttribute: CUSTOM_ATTRIBUTE,
+  AdminToken: {
+    type: 'object',
+    required: ['tokenId', 'label', 'issuedAt', 'revoked'],
+    properties: { tokenId: { type: 'string' }, label: { type: 'string' }, issuedAt: { type: 'string', format: 'date-time' }, revoked: { type: 'boolean' } },
+  },
+  IssuedAdminToken: withSecret('AdminToken'),
   IdentityProviderSummary: {
     type: 'object',
     required: Object.keys(PROVIDER_SUMMARY),
@@ -25,32 +58,8 @@ export const ADMIN_SCHEMAS = {
     required: [...Object.keys(PROVIDER_SUMMARY), 'tokens', 'customAttributes'],
     properties: {
       ...PROVIDER_SUMMARY,
-      tokens: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['tokenId', 'scopes', 'issuedAt', 'revoked'],
-          properties: {
-            tokenId: { type: 'string' },
-            label: { type: 'string' },
-            scopes: { type: 'array', items: { type: 'string' } },
-            issuedAt: { type: 'string', format: 'date-time' },
-            expiresAt: { type: 'string', format: 'date-time' },
-            revoked: { type: 'boolean' },
-            replacedBy: { type: 'string' },
-          },
-          additionalProperties: false,
-        },
-      },
-      customAttributes: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['name', 'type', 'retired', 'registeredAt'],
-          properties: { name: { type: 'string' }, type: { type: 'string' }, retired: { type: 'boolean' }, registeredAt: { type: 'string', format: 'date-time' } },
-          additionalProperties: false,
-        },
-      },
+      tokens: { type: 'array', items: adminRef('ScimToken') },
+      customAttributes: { type: 'array', items: adminRef('CustomAttribute') },
     },
     additionalProperties: false,
   },
@@ -58,3 +67,6 @@ export const ADMIN_SCHEMAS = {
 
 /** An admin answer (application/json). */
 export const AdminAnswer = (status: number, description: string, schema: object) => ApiResponse({ status, description, content: { 'application/json': { schema } } });
+
+/** `{ <member>: [<item>] }`, the admin lists' shape. */
+export const adminListOf = (member: string, item: string) => ({ type: 'object', required: [member], properties: { [member]: { type: 'array', items: adminRef(item) } } });
