@@ -1,7 +1,7 @@
 import { AdminClient, withAdminToken } from '@app/testing/admin-client';
 import { entraCreateUser } from '@app/testing/entra-payloads';
 import { storageTargets } from '@app/testing/postgres-target';
-import { ScimClient, ScimResponse } from '@app/testing/scim-client';
+import { ScimClient, ScimResponse, scimRequest } from '@app/testing/scim-client';
 import { ScimTestServer } from '@app/testing/scim-test-server';
 import { AppConfig, loadConfig } from '@app/platform/config/app-config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -206,6 +206,9 @@ describe('OpenAPI document', () => {
     expectDocumented(document, '/admin/v1/identity-providers/{providerId}/tokens/{tokenId}/rotate', 'post', rotated, 'application/json');
     const adminTokens = await admin.get('/admin-tokens');
     expectDocumented(document, '/admin/v1/admin-tokens', 'get', adminTokens, 'application/json');
+    for (const probe of ['/health/live', '/health/ready']) expectDocumented(document, probe, 'get', await scimRequest('GET', `${server.origin}${probe}`), 'application/json');
+    const metrics = await fetch(`${server.origin}/metrics`);
+    expectDocumented(document, '/metrics', 'get', { status: metrics.status, headers: metrics.headers, body: await metrics.text() }, 'text/plain');
     const unknown = await admin.get('/identity-providers/no-such-idp');
     expect(unknown.status).toBe(404);
     expectDocumented(document, '/admin/v1/identity-providers/{providerId}', 'get', unknown, 'application/json');
