@@ -7,8 +7,10 @@ import { Admin, AdminProvenance } from '../auth/admin-provenance.decorator';
 import { adminBody } from '../http/admin-body';
 import { AdminRequestError } from '../http/admin-errors';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
+import { ApiBody, ApiProperty } from '@nestjs/swagger';
 
 export class ClearAttributesDto {
+  @ApiProperty({ type: [String], minItems: 1, maxItems: 100, examples: [['title', 'phoneNumbers[type eq "mobile"].value', 'JobCode']] })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(100)
@@ -38,6 +40,7 @@ export class AdminUsersController {
   /** Clears attribute paths (title, phoneNumbers[type eq "mobile"].value, JobCode, a full URN path) as AttributesCleared. */
   @Post(':userId/clear')
   @HttpCode(200)
+  @ApiBody({ type: ClearAttributesDto })
   async clear(@Admin() admin: AdminProvenance, @Param('providerId') providerId: string, @Param('userId', UserIdPipe) userId: string, @Body() body: unknown) {
     const { paths } = adminBody(ClearAttributesDto, body);
     return this.users.clear(providerId, userId, paths, admin);
