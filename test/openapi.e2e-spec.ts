@@ -209,6 +209,12 @@ describe('OpenAPI document', () => {
     for (const probe of ['/health/live', '/health/ready']) expectDocumented(document, probe, 'get', await scimRequest('GET', `${server.origin}${probe}`), 'application/json');
     const metrics = await fetch(`${server.origin}/metrics`);
     expectDocumented(document, '/metrics', 'get', { status: metrics.status, headers: metrics.headers, body: await metrics.text() }, 'text/plain');
+    const found = await admin.get(`/identity-providers/${PROVIDER.providerId}/users?userName=${encodeURIComponent(body.userName as string)}`);
+    expect(found.body.users).toHaveLength(1);
+    expectDocumented(document, '/admin/v1/identity-providers/{providerId}/users', 'get', found, 'application/json');
+    const cleared = await admin.post(`/identity-providers/${PROVIDER.providerId}/users/${created.body.id}/clear`, { paths: ['title'] });
+    expect(cleared.status).toBe(200);
+    expectDocumented(document, '/admin/v1/identity-providers/{providerId}/users/{userId}/clear', 'post', cleared, 'application/json');
     const unknown = await admin.get('/identity-providers/no-such-idp');
     expect(unknown.status).toBe(404);
     expectDocumented(document, '/admin/v1/identity-providers/{providerId}', 'get', unknown, 'application/json');

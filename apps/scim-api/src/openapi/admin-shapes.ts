@@ -38,6 +38,20 @@ const withSecret = (token: string) => ({ allOf: [adminRef(token), { type: 'objec
 
 /** The admin API's own JSON shapes (ProviderSummary/ProviderDetails of the read model, with the Tenant URL). */
 export const ADMIN_SCHEMAS = {
+  AdministeredUser: {
+    type: 'object',
+    required: ['id', 'userName', 'active', 'awaitingReprovision', 'version', 'resource'],
+    properties: {
+      id: { type: 'string' },
+      userName: { type: 'string' },
+      externalId: { type: 'string' },
+      active: { type: 'boolean' },
+      awaitingReprovision: { type: 'boolean', description: 'Hidden from its IdP until its next POST' },
+      version: { type: 'integer' },
+      resource: { ...adminRef('ScimUser'), description: 'The SCIM JSON a GET by its IdP renders' },
+    },
+    additionalProperties: false,
+  },
   ScimToken: SCIM_TOKEN,
   IssuedScimToken: withSecret('ScimToken'),
   CustomAttribute: CUSTOM_ATTRIBUTE,
