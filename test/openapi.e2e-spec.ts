@@ -208,7 +208,7 @@ describe('OpenAPI document', () => {
     expectDocumented(document, '/admin/v1/identity-providers/{providerId}/tokens/{tokenId}/rotate', 'post', rotated, 'application/json');
     const adminTokens = await admin.get('/admin-tokens');
     expectDocumented(document, '/admin/v1/admin-tokens', 'get', adminTokens, 'application/json');
-    for (const probe of ['/health/live', '/health/ready']) expectDocumented(document, probe, 'get', await scimRequest('GET', `${server.origin}${probe}`), 'application/json');
+    for (const probe of ['/health/live', '/health/ready', '/openapi.json']) expectDocumented(document, probe, 'get', await scimRequest('GET', `${server.origin}${probe}`), 'application/json');
     const metrics = await fetch(`${server.origin}/metrics`);
     expectDocumented(document, '/metrics', 'get', { status: metrics.status, headers: metrics.headers, body: await metrics.text() }, 'text/plain');
     const found = await admin.get(`/identity-providers/${PROVIDER.providerId}/users?userName=${encodeURIComponent(body.userName as string)}`);
