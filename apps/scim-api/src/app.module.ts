@@ -25,6 +25,7 @@ import { HealthController } from './health.http.controller';
 import { MethodNotAllowedController } from './http/method-not-allowed.http.controller';
 import { MetricsController } from './observability/metrics.http.controller';
 import { observedCommandStore } from './observability/observed-command-store';
+import { OpenApiController, OpenApiDocument } from './openapi/openapi.http.controller';
 import { ResourceLocations } from './http/resource-locations';
 import { CreateUserHandler } from './users/create-user/create-user.handler';
 import { DeleteUserHandler } from './users/delete-user/delete-user.handler';
@@ -64,7 +65,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [...(surfaces.scim ? SCIM_CONTROLLERS : []), ...(surfaces.admin ? [...ADMIN_CONTROLLERS, MetricsController] : []), HealthController],
+      controllers: [...(surfaces.scim ? SCIM_CONTROLLERS : []), ...(surfaces.admin ? [...ADMIN_CONTROLLERS, MetricsController] : []), HealthController, OpenApiController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -81,6 +82,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ErrorsBySurfaceFilter },
         ...adminProviders(stores, surfaces.scim ? null : surfaces.scimOrigin),
         ResourceLocations,
+        OpenApiDocument,
         ScimAuthGuard,
         ScimAuthenticator,
         UserWriter,

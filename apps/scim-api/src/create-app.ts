@@ -32,6 +32,8 @@ import { journalFrameworkErrors } from './journal/framework-errors.journal';
 import { journalScimRequests } from './journal/journal.hooks';
 import { answerWithRequestId } from './journal/request-id.hook';
 import { measureRequests } from './observability/request-metrics.hook';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { OpenApiDocument } from './openapi/openapi.http.controller';
 import { isScimUrl, providerIdOfUrl } from './journal/scim-url';
 import type { ScimRequest } from './auth/scim-auth.guard';
 
@@ -105,6 +107,7 @@ async function createApp(
   });
   configureApp(app, config, logger, stores, journal, metrics, parts.afterClose);
   await app.init();
+  app.get(OpenApiDocument).publish(buildOpenApiDocument(app));
   capConnections(app.getHttpServer(), config.http);
   return app;
 }

@@ -3,6 +3,7 @@ import type { Stores } from '@app/read-model/open-stores';
 import { ReadModelProjector } from '@app/read-model/projections/read-model.projector';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { RELAY, STORES } from './app.tokens';
+import { ApiOkResponse } from '@nestjs/swagger';
 
 /** Liveness and readiness for orchestrators; readiness touches the database and reports publishing lag. */
 @Controller('health')
@@ -14,6 +15,7 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOkResponse({ description: 'The process is up', content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { enum: ['ok'] } } } } } })
   live() {
     return { status: 'ok' };
   }
@@ -23,6 +25,10 @@ export class HealthController {
    * failures as status "degraded" (every other user is served), never as unreadiness.
    */
   @Get('ready')
+  @ApiOkResponse({
+    description: 'The database answers; projection status and, with Kafka, the relay lag',
+    content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { enum: ['ok', 'degraded'] }, projectedPosition: { type: 'integer' }, projectionFailures: { type: 'object' }, kafka: { type: 'object' } } } } },
+  })
   async ready() {
     await this.stores.db.query('SELECT 1');
     return { ...(await this.projector.readiness()), ...(this.relay ? { kafka: this.relay.current } : {}) };

@@ -6,7 +6,9 @@ import { renderUser, userEtag } from '@app/scim/resource/render-user';
 import { parseAttributeList, selectAttributes } from '@app/scim/resource/select-attributes';
 import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiNoContentResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ScimAnswer, ScimBody, scimListOf, scimRef } from '../openapi/scim-shapes';
 import { APP_CONFIG } from '../app.tokens';
 import { ScimAuthGuard } from '../auth/scim-auth.guard';
 import { ScimContext } from '../auth/scim-context.decorator';
@@ -41,6 +43,8 @@ export class UsersController {
 
   @Post('Users')
   @HttpCode(201)
+  @ScimBody(scimRef('ScimUser'))
+  @ScimAnswer(201, 'The user as provisioned', scimRef('ScimUser'), ['Location', 'ETag'])
   async create(@ScimContext() context: ScimRequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const written = await this.commands.execute(new CreateUserCommand(commandInput(context), context.rebaselineMatchingPosts));
     reply.header('Location', this.location(context, written.id));
@@ -48,6 +52,7 @@ export class UsersController {
   }
 
   @Get('Users')
+  @ScimAnswer(200, 'The matching users', scimListOf('ScimUser'))
   async list(@ScimContext() context: ScimRequestContext, @Query() query: Record<string, unknown>) {
     return this.search(context, validateEnvelope(SearchRequestDto, query));
   }
@@ -55,11 +60,14 @@ export class UsersController {
   /** RFC 7644 §3.4.3: a search at the root covers every resource type, and Users is the only one. */
   @Post(['Users/.search', '.search'])
   @HttpCode(200)
+  @ScimBody(scimRef('ScimSearchRequest'))
+  @ScimAnswer(200, 'The matching users', scimListOf('ScimUser'))
   async searchByPost(@ScimContext() context: ScimRequestContext) {
     return this.search(context, validateEnvelope(SearchRequestDto, context.body));
   }
 
   @Get('Users/:userId')
+  @ScimAnswer(200, 'The user', scimRef('ScimUser'), ['ETag'])
   async get(
     @ScimContext() context: ScimRequestContext,
     @Param('userId', UserIdPipe) userId: string,
@@ -72,6 +80,8 @@ export class UsersController {
   }
 
   @Put('Users/:userId')
+  @ScimBody(scimRef('ScimUser'))
+  @ScimAnswer(200, 'The user as replaced', scimRef('ScimUser'), ['ETag'])
   async replace(
     @ScimContext() context: ScimRequestContext,
     @Param('userId', UserIdPipe) userId: string,
@@ -83,6 +93,8 @@ export class UsersController {
   }
 
   @Patch('Users/:userId')
+  @ScimBody(scimRef('ScimPatchOp'))
+  @ScimAnswer(200, 'The user as patched', scimRef('ScimUser'), ['ETag'])
   async patch(
     @ScimContext() context: ScimRequestContext,
     @Param('userId', UserIdPipe) userId: string,
@@ -96,6 +108,7 @@ export class UsersController {
 
   @Delete('Users/:userId')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
   async delete(@ScimContext() context: ScimRequestContext, @Param('userId', UserIdPipe) userId: string, @Headers('if-match') ifMatch: string | undefined) {
     await this.commands.execute(new DeleteUserCommand(context.providerId, userId, provenanceOf(context), parseIfMatch(ifMatch)));
   }

@@ -9,8 +9,11 @@ import { adminBody } from '../http/admin-body';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
 import { newAdminTokenSecret } from './admin-token-secret';
 import { AdministratorWriter } from './administrator-writer';
+import { ApiBody, ApiProperty } from '@nestjs/swagger';
+import { AdminAnswer, adminListOf, adminRef } from '../../openapi/admin-shapes';
 
 export class IssueAdminTokenDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, description: 'Whose token it is' })
   @IsString()
   @Length(1, 200)
   @Matches(/\S/, { message: 'label must not be blank' })
@@ -27,6 +30,8 @@ export class AdminTokensController {
 
   @Post()
   @HttpCode(201)
+  @ApiBody({ type: IssueAdminTokenDto })
+  @AdminAnswer(201, 'The admin token with its secret (shown once)', adminRef('IssuedAdminToken'))
   async issue(@Admin() admin: AdminProvenance, @Body() body: unknown) {
     const { label } = adminBody(IssueAdminTokenDto, body);
     const token = newAdminTokenSecret();
@@ -36,12 +41,14 @@ export class AdminTokensController {
   }
 
   @Get()
+  @AdminAnswer(200, 'Every admin token (never a secret)', adminListOf('adminTokens', 'AdminToken'))
   async list() {
     return { adminTokens: await this.directory.listTokens() };
   }
 
   @Post(':tokenId/revoke')
   @HttpCode(200)
+  @AdminAnswer(200, 'The admin token, revoked', adminRef('AdminToken'))
   async revoke(@Admin() admin: AdminProvenance, @Param('tokenId') tokenId: string) {
     await this.writer.write((s) => decideRevokeAdminToken(s, tokenId), admin);
     return this.summary(tokenId);

@@ -12,18 +12,23 @@ import { Admin, AdminProvenance } from '../auth/admin-provenance.decorator';
 import { adminBody } from '../http/admin-body';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
 import { IdentityProviderViews } from './identity-provider-views';
+import { ApiBody, ApiPropertyOptional } from '@nestjs/swagger';
+import { AdminAnswer, adminListOf, adminRef } from '../../openapi/admin-shapes';
 
 export class IssueTokenDto {
   /** "users:read,users:write" or ["users:read", "users:write"]; default: all three scopes. */
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], examples: ['users:read,users:write'] })
   @IsOptional()
   @IsString({ each: true })
   scopes?: string | string[];
 
   /** e.g. "90d"; default: never expires. */
+  @ApiPropertyOptional({ examples: ['90d'] })
   @IsOptional()
   @IsString()
   expiresIn?: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOptional()
   @IsString()
   @Length(1, 200)
@@ -33,6 +38,7 @@ export class IssueTokenDto {
 
 export class RotateTokenDto {
   /** How long the old token keeps working, e.g. "24h" (the default). */
+  @ApiPropertyOptional({ examples: ['24h'] })
   @IsOptional()
   @IsString()
   overlap?: string;
@@ -48,6 +54,8 @@ export class TokensController {
 
   @Post()
   @HttpCode(201)
+  @ApiBody({ type: IssueTokenDto, required: false })
+  @AdminAnswer(201, 'The token with its secret (shown once)', adminRef('IssuedScimToken'))
   async issue(@Admin() admin: AdminProvenance, @Req() request: FastifyRequest, @Param('providerId') providerId: string, @Body() body: unknown) {
     const { scopes, expiresIn, label } = adminBody(IssueTokenDto, body);
     const token = newTokenSecret();
@@ -64,12 +72,14 @@ export class TokensController {
   }
 
   @Get()
+  @AdminAnswer(200, "The IdP's tokens (never a secret)", adminListOf('tokens', 'ScimToken'))
   async list(@Req() request: FastifyRequest, @Param('providerId') providerId: string) {
     return { tokens: (await this.views.describe(request, providerId)).tokens };
   }
 
   @Post(':tokenId/revoke')
   @HttpCode(200)
+  @AdminAnswer(200, 'The token, revoked', adminRef('ScimToken'))
   async revoke(@Admin() admin: AdminProvenance, @Req() request: FastifyRequest, @Param('providerId') providerId: string, @Param('tokenId') tokenId: string) {
     await this.writer.write(providerId, (s) => decideRevokeToken(s, tokenId), admin);
     return this.token(request, providerId, tokenId);
@@ -78,6 +88,10 @@ export class TokensController {
   /** A new token with the old one's scopes and label; the old one (`rotated`) works until its expiresAt, the end of the overlap. */
   @Post(':tokenId/rotate')
   @HttpCode(201)
+  @ApiBody({ type: RotateTokenDto, required: false })
+  @AdminAnswer(201, 'The new token with its secret, and the old one (`rotated`) working until its expiresAt', {
+    allOf: [adminRef('IssuedScimToken'), { type: 'object', required: ['rotated'], properties: { rotated: adminRef('ScimToken') } }],
+  })
   async rotate(
     @Admin() admin: AdminProvenance,
     @Req() request: FastifyRequest,

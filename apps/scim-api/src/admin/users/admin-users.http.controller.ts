@@ -7,8 +7,11 @@ import { Admin, AdminProvenance } from '../auth/admin-provenance.decorator';
 import { adminBody } from '../http/admin-body';
 import { AdminRequestError } from '../http/admin-errors';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
+import { ApiBody, ApiProperty } from '@nestjs/swagger';
+import { AdminAnswer, adminListOf, adminRef } from '../../openapi/admin-shapes';
 
 export class ClearAttributesDto {
+  @ApiProperty({ type: [String], minItems: 1, maxItems: 100, examples: [['title', 'phoneNumbers[type eq "mobile"].value', 'JobCode']] })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(100)
@@ -26,6 +29,7 @@ export class AdminUsersController {
 
   /** Exactly one of ?userName=, ?email=, ?externalId=; a user awaiting re-provisioning is found too. */
   @Get()
+  @AdminAnswer(200, 'The users found (also those awaiting re-provisioning)', adminListOf('users', 'AdministeredUser'))
   async find(@Param('providerId') providerId: string, @Query() query: Record<string, unknown>) {
     const given = LOOKUPS.filter((by) => query[by] !== undefined);
     const unknown = Object.keys(query).filter((key) => !LOOKUPS.includes(key as UserLookup));
@@ -38,6 +42,12 @@ export class AdminUsersController {
   /** Clears attribute paths (title, phoneNumbers[type eq "mobile"].value, JobCode, a full URN path) as AttributesCleared. */
   @Post(':userId/clear')
   @HttpCode(200)
+  @ApiBody({ type: ClearAttributesDto })
+  @AdminAnswer(200, 'The user after the clear, and the paths that had values', {
+    type: 'object',
+    required: ['user', 'cleared'],
+    properties: { user: adminRef('AdministeredUser'), cleared: { type: 'array', items: { type: 'string' } } },
+  })
   async clear(@Admin() admin: AdminProvenance, @Param('providerId') providerId: string, @Param('userId', UserIdPipe) userId: string, @Body() body: unknown) {
     const { paths } = adminBody(ClearAttributesDto, body);
     return this.users.clear(providerId, userId, paths, admin);
@@ -46,6 +56,7 @@ export class AdminUsersController {
   /** Hides the user from its IdP until its next POST, which re-baselines it with the same id. */
   @Post(':userId/reprovision')
   @HttpCode(200)
+  @AdminAnswer(200, 'The user, now awaiting re-provisioning', { type: 'object', required: ['user'], properties: { user: adminRef('AdministeredUser') } })
   async reprovision(@Admin() admin: AdminProvenance, @Param('providerId') providerId: string, @Param('userId', UserIdPipe) userId: string) {
     return { user: await this.users.requestReprovision(providerId, userId, admin) };
   }
