@@ -1,3 +1,4 @@
+import { ExportAnswer } from '../../openapi/admin-shapes';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
@@ -23,6 +24,7 @@ export class EventLogExportController {
    * client that leaves stops the export. A failure once streaming has begun cuts the response
    * short, so the file has no trailer and fails verification.
    */
+  @ExportAnswer()
   @Get('export')
   async export(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const scope = exportScope(query);

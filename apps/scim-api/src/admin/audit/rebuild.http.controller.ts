@@ -1,3 +1,4 @@
+import { AdminAnswer, adminRef } from '../../openapi/admin-shapes';
 import { RebuildJobRunner } from '@app/read-model/rebuild/rebuild-job-runner';
 import { RebuildJobs, RebuildRunningError } from '@app/read-model/rebuild/rebuild-jobs';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
@@ -28,6 +29,7 @@ export class ReadModelRebuildController {
     private readonly jobs: RebuildJobs,
   ) {}
 
+  @AdminAnswer(202, 'The job, started', adminRef('RebuildJob'))
   @Post()
   @HttpCode(202)
   async start(@Admin() admin: AdminProvenance, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -43,6 +45,7 @@ export class ReadModelRebuildController {
     }
   }
 
+  @AdminAnswer(200, 'The job: state, progress and, when done, the differences', adminRef('RebuildJob'))
   @Get(':id')
   async show(@Param('id') id: string) {
     const job = UUID.test(id) ? await this.jobs.get(id.toLowerCase()) : undefined;

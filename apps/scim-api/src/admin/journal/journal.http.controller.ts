@@ -1,3 +1,4 @@
+import { AdminAnswer, adminRef } from '../../openapi/admin-shapes';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { AdminRequestError } from '../http/admin-errors';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
@@ -13,6 +14,7 @@ export class JournalController {
   constructor(@Inject(JournalSearch) private readonly journal: JournalSearch) {}
 
   /** ?email= ?userName= ?externalId= ?userId= (any of them) ?providerId= ?from= ?to= ?status= ?limit= ?cursor=, oldest first. */
+  @AdminAnswer(200, 'The SCIM requests that match, oldest first', adminRef('JournalPage'))
   @Get()
   async search(@Query() query: Record<string, unknown>) {
     const page = await this.journal.search(parseJournalSearch(query));
@@ -20,6 +22,7 @@ export class JournalController {
   }
 
   /** One entry in full, by the request id its answer carried (X-Request-Id). */
+  @AdminAnswer(200, 'One SCIM request in full', adminRef('JournalEntry'))
   @Get(':requestId')
   async show(@Param('requestId') requestId: string) {
     const record = requestId.length <= MAX_REQUEST_ID_CHARS ? await this.journal.findByRequestId(requestId) : undefined;
