@@ -16,6 +16,8 @@ import type { Logger } from 'pino';
 import { AdminAuthenticator } from './admin/auth/admin-authenticator';
 import { authenticateAdmins } from './admin/auth/admin-authentication.hook';
 import { boundAdminBodies } from './admin/http/admin-body-bounds.hook';
+import { guardConsole } from './admin/console/console-gate';
+import { ConsoleSessions } from './admin/console/console-sessions';
 import { answerFrameworkErrorsBySurface } from './admin/http/framework-errors-by-surface';
 import { AppModule, Surfaces } from './app.module';
 import { authenticateBeforeBody } from './auth/scim-authentication.hook';
@@ -132,6 +134,8 @@ function configureApp(
   rationSearches(fastify, rateLimits, config.limits, logger);
   workInFairTurns(fastify, new FairTurns(workSlots(config)));
   acceptScimJsonBodies(fastify, config.limits);
+  // After the JSON parsers are set: it adds the console's form parser.
+  guardConsole(fastify, app.get(ConsoleSessions), app.get(AdminAuthenticator));
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/scim/')) reply.header('Content-Type', SCIM_CONTENT_TYPE);
     return payload;

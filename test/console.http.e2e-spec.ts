@@ -1,0 +1,198 @@
+import { StreamIds } from '@app/identity/shared/stream-ids';
+import { AdminClient, TEST_ADMIN_TOKEN, withAdminToken } from '@app/testing/admin-client';
+import { entraCreateUser } from '@app/testing/entra-payloads';
+import { ScimClient } from '@app/testing/scim-client';
+import { ScimTestServer } from '@app/testing/scim-test-server';
+import { loadConfig } from '@app/platform/config/app-config';
+import { randomUUID } from 'node:crypto';
+import { ConsoleHttp } from './console-session';
+
+const HOSTILE = '<script>alert("pwned")</script>';
+
+/** The console over plain HTTP: sessions, CSRF, cookies, error pages and escaping, where a browser would hide them. */
+describe('the admin console over HTTP', () => {
+  let server: ScimTestServer;
+  let api: AdminClient;
+  beforeAll(async () => {
+    server = await ScimTestServer.start({ name: 'pglite' }, [], undefined, withAdminToken());
+    api = new AdminClient(server.adminOrigin);
+  });
+  afterAll(async () => server?.close());
+
+  it('sends a browser without a session to the login form, for any page and any form', async () => {
+    const anonymous = new ConsoleHttp(server.origin);
+    for (const path of ['/admin', '/admin/idps', '/admin/journal', `/admin/idps/${randomUUID()}`]) {
+      const answer = await anonymous.get(path);
+      expect({ path, status: answer.status, location: answer.headers.get('location') }).toEqual({ path, status: 303, location: '/admin/login' });
+    }
+    expect((await anonymous.post('/admin/idps', { displayName: 'x' }, { csrf: 'anything' })).headers.get('location')).toBe('/admin/login');
+    const login = await anonymous.get('/admin/login');
+    expect(login.status).toBe(200);
+    expect(login.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(login.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(login.text).toContain('<label for="token">Admin token</label>');
+    expect((await api.get('/identity-providers')).body.identityProviders).toEqual([]);
+  });
+
+  it('refuses a wrong token with a message and no session, whatever was pasted', async () => {
+    for (const token of ['not-a-token', '', ' ', `${TEST_ADMIN_TOKEN} `.repeat(2)]) {
+      const browser = new ConsoleHttp(server.origin);
+      const answer = await browser.signIn(token);
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('set-cookie')).toBeNull();
+      expect(answer.text).toMatch(/role="alert"><p class="error">(That is not a valid admin token|Paste an admin token)/);
+    }
+    // Beyond the admin bodies' string limit: refused before any check, as the admin API refuses it.
+    const huge = await new ConsoleHttp(server.origin).signIn('x'.repeat(100_000));
+    expect({ status: huge.status, cookie: huge.headers.get('set-cookie') }).toEqual({ status: 400, cookie: null });
+    expect(huge.text).toContain('role="alert"');
+    // A SCIM token is no admin token.
+    const idp = (await api.post('/identity-providers', { displayName: 'Fabrikam' })).body;
+    const scimToken = (await api.post(`/identity-providers/${idp.providerId}/tokens`, {})).body.token;
+    expect((await new ConsoleHttp(server.origin).signIn(scimToken)).status).toBe(401);
+  });
+
+  it('keeps the session in an HttpOnly, SameSite=Strict cookie for /admin only, never the token', async () => {
+    const browser = new ConsoleHttp(server.origin);
+    const answer = await browser.signIn();
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')).toBe('/admin/idps');
+    expect(answer.headers.get('set-cookie')).toMatch(/^scim_console=[A-Za-z0-9_-]{43}; Path=\/admin; HttpOnly; SameSite=Strict$/);
+    expect(browser.cookie).not.toContain(TEST_ADMIN_TOKEN);
+    const page = await browser.get('/admin/idps');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.text).toContain('Signed in as ADMIN_TOKEN');
+    // Another sign-in is another session.
+    const other = new ConsoleHttp(server.origin);
+    await other.signIn();
+    expect(other.cookie).not.toBe(browser.cookie);
+  });
+
+  it('refuses a form without the session CSRF token, with a wrong one, or from another origin (403), and takes it with both', async () => {
+    const browser = new ConsoleHttp(server.origin);
+    await browser.signIn();
+    const csrf = browser.csrf!;
+    const attempts = [
+      await browser.post('/admin/idps', { displayName: 'Forged' }, { csrf: false }),
+      await browser.post('/admin/idps', { displayName: 'Forged' }, { csrf: `${csrf.slice(0, -1)}x` }),
+      await browser.post('/admin/idps', { displayName: 'Forged' }, { csrf: 'short' }),
+      await browser.post('/admin/idps', { displayName: 'Forged' }, { csrf, origin: 'https://evil.example' }),
+      await browser.post('/admin/logout', {}, { csrf: false }),
+    ];
+    for (const refused of attempts) {
+      expect(refused.status).toBe(403);
+      expect(refused.text).toContain('role="alert"');
+    }
+    // Another session's token is no good either.
+    const other = new ConsoleHttp(server.origin);
+    await other.signIn();
+    expect((await browser.post('/admin/idps', { displayName: 'Forged' }, { csrf: other.csrf })).status).toBe(403);
+    expect((await api.get('/identity-providers')).body.identityProviders.map((p: { displayName: string }) => p.displayName)).not.toContain('Forged');
+
+    const created = await browser.post('/admin/idps', { displayName: 'Contoso' }, { origin: server.origin });
+    expect(created.status).toBe(303);
+    const providerId = decodeURIComponent(created.headers.get('location')!.split('/').pop()!);
+    const actor = (await server.stores.events.readStream(StreamIds.identityProvider(providerId)))[0]?.metadata.actor;
+    expect(actor).toEqual({ kind: 'admin', tokenId: expect.any(String), name: 'ADMIN_TOKEN' });
+  });
+
+  it('ends the session on sign-out and when its admin token is revoked', async () => {
+    const browser = new ConsoleHttp(server.origin);
+    await browser.signIn();
+    const signedOut = await browser.post('/admin/logout', {});
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('set-cookie')).toBe('scim_console=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0');
+    expect((await browser.get('/admin/idps')).headers.get('location')).toBe('/admin/login');
+
+    const issued = (await api.post('/admin-tokens', { label: 'Helpdesk' })).body;
+    const helpdesk = new ConsoleHttp(server.origin);
+    await helpdesk.signIn(issued.token);
+    expect((await helpdesk.get('/admin/idps')).text).toContain('Signed in as Helpdesk');
+    expect((await api.post(`/admin-tokens/${issued.tokenId}/revoke`)).status).toBe(200);
+    expect((await helpdesk.get('/admin/idps')).headers.get('location')).toBe('/admin/login');
+    expect(JSON.stringify(helpdesk.bodies)).not.toContain(issued.token);
+  });
+
+  it('shows errors as pages: a readable message for a bad form, 404 for unknown ids and pages, never a stack', async () => {
+    const browser = new ConsoleHttp(server.origin);
+    await browser.signIn();
+    const idp = (await api.post('/identity-providers', { displayName: 'Errors' })).body;
+    const pid = encodeURIComponent(idp.providerId);
+    const cases: [Promise<{ status: number; text: string }>, number, string][] = [
+      [browser.get(`/admin/idps/${randomUUID()}`), 404, 'No identity provider'],
+      [browser.get('/admin/no-such-page'), 404, 'There is no page /admin/no-such-page'],
+      [browser.get(`/admin/idps/${pid}/users/not-a-uuid`), 404, 'not found'],
+      [browser.get(`/admin/idps/${pid}/users/${randomUUID()}`), 404, 'was ever provisioned'],
+      [browser.get(`/admin/idps/${pid}/tokens/${randomUUID()}`), 404, 'No token'],
+      [browser.post(`/admin/idps/${pid}/tokens`, { label: 'none' }), 400, 'at least one scope'],
+      [browser.post(`/admin/idps/${pid}/tokens`, { scopes: 'users:read', expiresIn: 'soon' }), 400, ''],
+      [browser.post(`/admin/idps/${pid}/attributes`, { name: 'JobCode', type: 'colour' }), 400, ''],
+      [browser.post('/admin/idps', { displayName: 'x'.repeat(300) }), 400, 'displayName'],
+      [browser.get(`/admin/idps/${pid}/users?by=nickName&value=x`), 400, 'exactly one of'],
+      [browser.get('/admin/journal?from=yesterday'), 400, 'ISO 8601'],
+      [browser.get('/admin/journal?status=teapot'), 400, '?status='],
+    ];
+    for (const [answer, status, message] of cases) {
+      const { status: got, text } = await answer;
+      expect({ got, message: text.includes(message), alert: text.includes('role="alert"') }).toEqual({ got: status, message: true, alert: true });
+      expect(text).not.toMatch(/at \w+ \(|Internal server error/);
+    }
+    // The admin API keeps its JSON errors.
+    expect((await api.get('/no-such-route')).body).toMatchObject({ status: 404, error: 'NOT_FOUND' });
+  });
+
+  it('escapes hostile values everywhere they are shown', async () => {
+    const browser = new ConsoleHttp(server.origin);
+    await browser.signIn();
+    const created = await browser.post('/admin/idps', { displayName: HOSTILE });
+    const providerId = decodeURIComponent(created.headers.get('location')!.split('/').pop()!);
+    await browser.post(`/admin/idps/${encodeURIComponent(providerId)}/scim`, { enabled: 'true' });
+    const issued = (await api.post(`/identity-providers/${providerId}/tokens`, { label: HOSTILE })).body;
+    await api.post(`/identity-providers/${providerId}/custom-attributes`, { name: 'JobCode' });
+    const entra = new ScimClient(server.tenantUrl(providerId), issued.token);
+    const user = await entra.post('/Users', { ...entraCreateUser(`eve.${randomUUID()}@contoso.example`, HOSTILE), displayName: HOSTILE, JobCode: HOSTILE });
+    expect(user.status).toBe(201);
+    const pages = [
+      await browser.get('/admin/idps'),
+      await browser.get(`/admin/idps/${encodeURIComponent(providerId)}`),
+      await browser.get(`/admin/idps/${encodeURIComponent(providerId)}/users?by=externalId&value=${encodeURIComponent(HOSTILE)}`),
+      await browser.get(`/admin/idps/${encodeURIComponent(providerId)}/users/${user.body.id}?at=${encodeURIComponent(HOSTILE)}`),
+      await browser.get(`/admin/journal?externalId=${encodeURIComponent(HOSTILE)}`),
+    ];
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(page.text).not.toContain('<script>alert');
+      expect(page.text).toContain('&lt;script&gt;alert(&quot;pwned&quot;)');
+    }
+  });
+
+  it('never sends the admin token back, nor logs it', async () => {
+    const browser = new ConsoleHttp(server.origin);
+    await browser.signIn();
+    await browser.signIn(`${TEST_ADMIN_TOKEN}x`);
+    await browser.get('/admin/idps');
+    expect(browser.bodies.length).toBeGreaterThan(2);
+    for (const body of browser.bodies) expect(body).not.toContain(TEST_ADMIN_TOKEN);
+    expect(server.logLines.join('')).not.toContain(TEST_ADMIN_TOKEN);
+  });
+});
+
+describe('the admin console behind an https proxy', () => {
+  let server: ScimTestServer;
+  beforeAll(async () => {
+    server = await ScimTestServer.start({ name: 'pglite' }, [], undefined, { ...withAdminToken(), http: { ...loadConfig({}).http, trustProxy: true } });
+  });
+  afterAll(async () => server?.close());
+
+  it('marks the session cookie Secure when the request came over https', async () => {
+    const answer = await fetch(`${server.origin}/admin/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-Proto': 'https' },
+      body: new URLSearchParams({ token: TEST_ADMIN_TOKEN }).toString(),
+    });
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('set-cookie')).toMatch(/; Path=\/admin; HttpOnly; SameSite=Strict; Secure$/);
+  });
+});
