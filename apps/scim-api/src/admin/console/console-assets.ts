@@ -16,13 +16,13 @@ pre.json{background:#f6f8fa;padding:.5rem;overflow:auto;max-height:30rem}
 code{word-break:break-all}fieldset{margin:.5rem 0}
 `;
 
-/** The only script: copy buttons (data-copy names the element whose text they copy), the result announced in #status. */
+/** The only script: copy buttons (data-copy names the element whose text they copy), the result announced in #console-status. */
 export const CONSOLE_JS = `
 document.addEventListener('click', async (event) => {
   const button = event.target.closest('button[data-copy]');
   if (!button) return;
   const text = document.getElementById(button.dataset.copy).textContent;
-  const status = document.getElementById('status');
+  const status = document.getElementById('console-status');
   try { await navigator.clipboard.writeText(text); status.textContent = 'Copied to the clipboard.'; }
   catch { status.textContent = 'Copying failed: select the text and copy it.'; }
 });

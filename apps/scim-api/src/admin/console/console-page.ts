@@ -19,7 +19,10 @@ export interface PageParts {
   readonly error?: string;
 }
 
-/** Sends a whole console page; never cached (pages may hold a secret shown once, or users' data). */
+/**
+ * Sends a whole console page; never cached (pages may hold a secret shown once, or users' data).
+ * Referrer-Policy same-origin, not no-referrer: with no-referrer a browser posts forms with `Origin: null`.
+ */
 export function sendPage(reply: FastifyReply, parts: PageParts, status = 200): FastifyReply {
   return reply
     .status(status)
@@ -27,7 +30,7 @@ export function sendPage(reply: FastifyReply, parts: PageParts, status = 200): F
     .header('Cache-Control', 'no-store')
     .header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
     .header('X-Content-Type-Options', 'nosniff')
-    .header('Referrer-Policy', 'no-referrer')
+    .header('Referrer-Policy', 'same-origin')
     .send(layout(parts).text);
 }
 
@@ -53,7 +56,7 @@ ${session ? navigation(session) : null}
 </header>
 <main>
 <h1>${title}</h1>
-<div role="status" aria-live="polite" id="status">${notice ? html`<p class="notice">${notice}</p>` : null}</div>
+<div role="status" aria-live="polite" id="console-status">${notice ? html`<p class="notice">${notice}</p>` : null}</div>
 ${error ? html`<div role="alert"><p class="error">${error}</p></div>` : null}
 ${body}
 </main>

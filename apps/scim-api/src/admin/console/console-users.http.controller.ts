@@ -1,3 +1,4 @@
+import type { TokenSummary } from '@app/read-model/store/identity-provider-directory';
 import { Controller, Get, OnModuleInit, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
@@ -80,7 +81,7 @@ ${actionButton(session, `${base}/reprovision`, 'Request re-provisioning')}
 <p><label for="at">Time (UTC) or log position</label> <input id="at" name="at" value="${typeof at === 'string' ? at : ''}" placeholder="2026-12-02T07:00:00Z"> <button type="submit">Show</button></p></form>
 ${asOf === undefined ? null : asOf.ok ? html`<p>As of ${String(at)}: event ${asOf.value.revision} at ${asOf.value.occurredAt}</p>${prettyJson(asOf.value.user)}` : html`<p role="alert" class="error">${asOf.message}</p>`}
 </section>
-<section aria-labelledby="h-history"><h2 id="h-history">History</h2>${historyTable(events)}</section>`;
+<section aria-labelledby="h-history"><h2 id="h-history">History</h2>${historyTable(events, tokenLabels(idp.tokens))}</section>`;
     return sendPage(reply, { title: `User ${String(current.ok ? current.value.user.userName : userId)}`, body, session, notice: this.sessions.takeNotice(session) });
   }
 
@@ -111,9 +112,14 @@ ${asOf === undefined ? null : asOf.ok ? html`<p>As of ${String(at)}: event ${asO
   }
 }
 
-function historyTable(events: readonly UserHistoryEntry[]): SafeHtml {
+/** An IdP token's label by id: the history names the token an event came with by id only. */
+function tokenLabels(tokens: readonly TokenSummary[]): ReadonlyMap<string, string> {
+  return new Map(tokens.flatMap((t) => (t.label ? [[t.tokenId, t.label] as const] : [])));
+}
+
+function historyTable(events: readonly UserHistoryEntry[], labels: ReadonlyMap<string, string>): SafeHtml {
   const rows = events.map(
-    (e) => html`<tr><th scope="row">${e.revision}</th><td>${e.type}</td><td><time datetime="${e.occurredAt}">${e.occurredAt}</time></td><td>${actorOf(e)}</td><td><code>${e.requestId ?? ''}</code></td>
+    (e) => html`<tr><th scope="row">${e.revision}</th><td>${e.type}</td><td><time datetime="${e.occurredAt}">${e.occurredAt}</time></td><td>${actorOf(e, labels)}</td><td><code>${e.requestId ?? ''}</code></td>
 <td>${prettyJson(e.change)}${e.droppedAttributes?.length ? html`<p>Dropped: ${e.droppedAttributes.join(', ')}</p>` : null}</td></tr>`,
   );
   return html`<table>
@@ -122,7 +128,8 @@ function historyTable(events: readonly UserHistoryEntry[]): SafeHtml {
 </table>`;
 }
 
-function actorOf(entry: UserHistoryEntry): string {
+function actorOf(entry: UserHistoryEntry, labels: ReadonlyMap<string, string>): string {
   const actor = entry.actor as { kind: string; name?: string; tokenId?: string };
-  return [actor.kind, actor.name, actor.tokenId].filter(Boolean).join(' · ');
+  const name = actor.name ?? (actor.tokenId === undefined ? undefined : labels.get(actor.tokenId));
+  return [actor.kind, name, actor.tokenId].filter(Boolean).join(' · ');
 }
