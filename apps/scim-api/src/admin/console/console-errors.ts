@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { toAdminError } from '../http/admin-errors';
 import { CONSOLE_PATH, sendPage } from './console-page';
-import type { ConsoleRequest } from './console-gate';
+import type { ConsoleSession } from './console-sessions';
 import { html } from './html';
 
 /** Any error on a console page as a page: the admin API's status and message (a 404 for an unknown id), never a stack. */
@@ -14,5 +14,5 @@ export function sendConsoleError(error: unknown, request: FastifyRequest, reply:
   if (known?.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(known.retryAfterSeconds));
   const title = status === 404 ? 'Not found' : status === 403 ? 'Refused' : 'That did not work';
   const body = html`<p><a href="${CONSOLE_PATH}/idps">Back to the identity providers</a></p>`;
-  sendPage(reply, { title, body, error: message, session: (request as ConsoleRequest).consoleSession }, status);
+  sendPage(reply, { title, body, error: message, session: (request as { consoleSession?: ConsoleSession }).consoleSession }, status);
 }
