@@ -133,6 +133,8 @@ describe('the admin console over HTTP', () => {
       [browser.get('/admin/journal?from=yesterday'), 400, 'ISO 8601'],
       [browser.get('/admin/journal?status=teapot'), 400, '?status='],
     ];
+    const tooLarge = browser.post('/admin/idps', { displayName: 'x'.repeat(loadConfig({}).bodyLimitBytes) });
+    cases.push([tooLarge, 413, '']);
     for (const [answer, status, message] of cases) {
       const { status: got, text } = await answer;
       expect({ got, message: text.includes(message), alert: text.includes('role="alert"') }).toEqual({ got: status, message: true, alert: true });
@@ -194,5 +196,25 @@ describe('the admin console behind an https proxy', () => {
     });
     expect(answer.status).toBe(303);
     expect(answer.headers.get('set-cookie')).toMatch(/; Path=\/admin; HttpOnly; SameSite=Strict; Secure$/);
+  });
+});
+
+describe('the admin console with ADMIN_PORT', () => {
+  let server: ScimTestServer;
+  beforeAll(async () => {
+    server = await ScimTestServer.start({ name: 'pglite' }, [], undefined, withAdminToken({ port: 0 }));
+  });
+  afterAll(async () => server?.close());
+
+  it('is served on the admin listener only, handing out Tenant URLs on the SCIM one', async () => {
+    const onScim = await new ConsoleHttp(server.origin).get('/admin/login');
+    expect(onScim.status).toBe(404);
+    expect(onScim.text).toContain('There is no page /admin/login');
+    const browser = new ConsoleHttp(server.adminOrigin);
+    expect((await browser.signIn()).status).toBe(303);
+    const created = await browser.post('/admin/idps', { displayName: 'Split listeners' }, { origin: server.adminOrigin });
+    const page = await browser.get(created.headers.get('location')!);
+    const providerId = decodeURIComponent(created.headers.get('location')!.split('/').pop()!);
+    expect(page.text).toContain(`<code id="tenant-url">${server.tenantUrl(providerId)}</code>`);
   });
 });

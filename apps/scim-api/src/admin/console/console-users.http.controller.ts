@@ -19,6 +19,8 @@ import { asInstant } from './instants';
 
 const usersPath = (providerId: string) => `${CONSOLE_PATH}/idps/${encodeURIComponent(providerId)}/users`;
 const userPath = (providerId: string, userId: string) => `${usersPath(providerId)}/${encodeURIComponent(userId)}`;
+/** The most recent events a page lists: a user patched daily for years stays one quick page. */
+export const HISTORY_PAGE_EVENTS = 500;
 /** Every event there is: the user as its IdP's GET renders it now. */
 const NOW = { kind: 'position', position: Number.MAX_SAFE_INTEGER } as const;
 
@@ -117,12 +119,14 @@ function tokenLabels(tokens: readonly TokenSummary[]): ReadonlyMap<string, strin
   return new Map(tokens.flatMap((t) => (t.label ? [[t.tokenId, t.label] as const] : [])));
 }
 
-function historyTable(events: readonly UserHistoryEntry[], labels: ReadonlyMap<string, string>): SafeHtml {
+function historyTable(all: readonly UserHistoryEntry[], labels: ReadonlyMap<string, string>): SafeHtml {
+  const events = all.slice(-HISTORY_PAGE_EVENTS);
+  const earlier = all.length - events.length;
   const rows = events.map(
     (e) => html`<tr><th scope="row">${e.revision}</th><td>${e.type}</td><td><time datetime="${e.occurredAt}">${e.occurredAt}</time></td><td>${actorOf(e, labels)}</td><td><code>${e.requestId ?? ''}</code></td>
 <td>${prettyJson(e.change)}${e.droppedAttributes?.length ? html`<p>Dropped: ${e.droppedAttributes.join(', ')}</p>` : null}</td></tr>`,
   );
-  return html`<table>
+  return html`${earlier > 0 ? html`<p>The ${earlier} earlier events are not listed here: the admin API's history (?from= ?to=) has them all.</p>` : null}<table>
 <thead><tr><th scope="col">#</th><th scope="col">Event</th><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Request id</th><th scope="col">Change</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
