@@ -140,6 +140,14 @@ describe('the admin console over HTTP', () => {
       expect({ got, message: text.includes(message), alert: text.includes('role="alert"') }).toEqual({ got: status, message: true, alert: true });
       expect(text).not.toMatch(/at \w+ \(|Internal server error/);
     }
+    // A form is the console's alone: to SCIM it is an unsupported media type, as it was before the console.
+    const scimToken = (await api.post(`/identity-providers/${idp.providerId}/tokens`, {})).body.token;
+    await api.post(`/identity-providers/${idp.providerId}/enable-scim`);
+    const form = await fetch(`${server.tenantUrl(idp.providerId)}/Users`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Bearer ${scimToken}` }, body: 'userName=a' });
+    expect(form.status).toBe(415);
+    // ...and application/json is parsed by the service's own parser, under SCIM_MAX_JSON_DEPTH (Nest's, registered last, took it past the limit).
+    const deep = await fetch(`${server.tenantUrl(idp.providerId)}/Users`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${scimToken}` }, body: `{"userName":"deep@example.com","x":${'['.repeat(5_000)}${']'.repeat(5_000)}}` });
+    expect({ status: deep.status, detail: ((await deep.json()) as { detail: string }).detail }).toEqual({ status: 400, detail: expect.stringContaining('SCIM_MAX_JSON_DEPTH') });
     // The admin API keeps its JSON errors.
     expect((await api.get('/no-such-route')).body).toMatchObject({ status: 404, error: 'NOT_FOUND' });
   });

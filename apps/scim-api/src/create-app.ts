@@ -104,6 +104,9 @@ async function createApp(
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, logger, stores, relay, surfaces, journal, metrics }), adapter, {
     logger: nestLogger(logger),
+    // Nest's own parsers, added at init after configureApp's, would take application/json past the
+    // JSON depth limit and make a form body a SCIM user: the parsers are acceptScimJsonBodies' and the console's.
+    bodyParser: false,
   });
   configureApp(app, config, logger, stores, journal, metrics, parts.afterClose);
   await app.init();

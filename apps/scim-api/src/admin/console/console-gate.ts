@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminAuthenticator } from '../auth/admin-authenticator';
 import type { AdminRequest } from '../auth/admin-authentication.hook';
 import { AdminRequestError } from '../http/admin-errors';
 import { isConsolePath } from '../http/admin-paths';
 import { CONSOLE_PATH, redirect } from './console-page';
 import { ConsoleSession, ConsoleSessions, sameSecret } from './console-sessions';
-import { formText } from './form-fields';
+import { formText, parseForm } from './form-fields';
 
 export type ConsoleRequest = AdminRequest & { consoleSession?: ConsoleSession };
 
@@ -30,6 +30,11 @@ export function guardConsole(fastify: FastifyInstance, sessions: ConsoleSessions
     } else if (!isPublic(request.url)) {
       return redirect(reply, LOGIN_PATH);
     }
+  });
+  // Forms are the console's bodies; anywhere else a form is what it was, an unsupported media type (415).
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    if (!isConsolePath(request.url)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']), undefined);
+    done(null, parseForm(body as string));
   });
   fastify.addHook('preHandler', async (request: ConsoleRequest) => {
     if (request.method !== 'POST' || !isConsolePath(request.url)) return;

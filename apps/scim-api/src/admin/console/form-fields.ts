@@ -1,5 +1,14 @@
-/** A posted form as Nest's urlencoded parser gives it: a name given more than once (checkboxes) holds every value in order. */
+/** A posted form: a name given more than once (checkboxes) holds every value in order. */
 export type FormFields = Readonly<Record<string, string | readonly string[]>>;
+
+export function parseForm(body: string): FormFields {
+  const fields = new Map<string, string | string[]>();
+  for (const [name, value] of new URLSearchParams(body)) {
+    const seen = fields.get(name);
+    fields.set(name, seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value]);
+  }
+  return Object.fromEntries(fields);
+}
 
 /** One field's text, trimmed; undefined when absent, empty or given more than once. */
 export function formText(body: unknown, name: string): string | undefined {
