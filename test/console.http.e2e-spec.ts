@@ -114,6 +114,50 @@ describe('the admin console over HTTP', () => {
     expect(JSON.stringify(helpdesk.bodies)).not.toContain(issued.token);
   });
 
+  it('rotates and revokes tokens, retires attributes and disables SCIM through the admin API, the new secret shown once', async () => {
+    const browser = new ConsoleHttp(server.origin);
+    await browser.signIn();
+    const idp = (await api.post('/identity-providers', { displayName: 'Northwind' })).body;
+    const base = `/admin/idps/${encodeURIComponent(idp.providerId)}`;
+    const issued = await browser.post(`${base}/tokens`, { scopes: ['users:read', 'users:write'], label: 'Entra', expiresIn: '90d' });
+    expect(issued.status).toBe(303);
+    const first = await browser.get(issued.headers.get('location')!);
+    const secret = /id="secret">([^<]+)</.exec(first.text)![1];
+    const tokenId = issued.headers.get('location')!.split('/').pop()!;
+    expect((await api.get(`/identity-providers/${idp.providerId}/tokens`)).body.tokens).toMatchObject([{ tokenId, label: 'Entra', scopes: ['users:read', 'users:write'], expiresAt: expect.any(String) }]);
+
+    const rotated = await browser.post(`${base}/tokens/${tokenId}/rotate`, { overlap: '1h' });
+    const newTokenId = rotated.headers.get('location')!.split('/').pop()!;
+    expect(newTokenId).not.toBe(tokenId);
+    const shown = await browser.get(rotated.headers.get('location')!);
+    const newSecret = /id="secret">([^<]+)</.exec(shown.text)![1];
+    expect(newSecret).toMatch(/^scim_/);
+    expect((await browser.get(rotated.headers.get('location')!)).text).not.toContain(newSecret);
+    expect((await browser.get(issued.headers.get('location')!)).text).not.toContain(secret);
+
+    expect((await browser.post(`${base}/tokens/${newTokenId}/revoke`, {})).status).toBe(303);
+    expect((await browser.get(base)).text).toContain(`Token ${newTokenId} revoked.`);
+    expect((await browser.post(`${base}/attributes`, { name: 'BadgeNumber', type: 'integer' })).status).toBe(303);
+    expect((await browser.post(`${base}/attributes/retire`, { name: 'BadgeNumber' })).status).toBe(303);
+    await browser.post(`${base}/scim`, { enabled: 'true' });
+    await browser.post(`${base}/scim`, { enabled: 'false' });
+    const after = (await api.get(`/identity-providers/${idp.providerId}`)).body;
+    expect(after).toMatchObject({ scimEnabled: false, customAttributes: [{ name: 'BadgeNumber', type: 'integer', retired: true }] });
+    expect(after.tokens.find((t: { tokenId: string }) => t.tokenId === newTokenId)).toMatchObject({ revoked: true });
+    const events = await server.stores.events.readStream(StreamIds.identityProvider(idp.providerId));
+    expect(events.slice(1).map((e) => [e.type, e.metadata.actor?.name])).toEqual([
+      ['TokenIssued', 'ADMIN_TOKEN'],
+      // A rotation issues the replacement and marks the old token rotated.
+      ['TokenIssued', 'ADMIN_TOKEN'],
+      ['TokenRotated', 'ADMIN_TOKEN'],
+      ['TokenRevoked', 'ADMIN_TOKEN'],
+      ['CustomAttributeRegistered', 'ADMIN_TOKEN'],
+      ['CustomAttributeRetired', 'ADMIN_TOKEN'],
+      ['ScimEnabled', 'ADMIN_TOKEN'],
+      ['ScimDisabled', 'ADMIN_TOKEN'],
+    ]);
+  });
+
   it('shows errors as pages: a readable message for a bad form, 404 for unknown ids and pages, never a stack', async () => {
     const browser = new ConsoleHttp(server.origin);
     await browser.signIn();
