@@ -16,6 +16,8 @@ import type { Logger } from 'pino';
 import { AdminAuthenticator } from './admin/auth/admin-authenticator';
 import { authenticateAdmins } from './admin/auth/admin-authentication.hook';
 import { boundAdminBodies } from './admin/http/admin-body-bounds.hook';
+import { guardConsole } from './admin/console/console-gate';
+import { ConsoleSessions } from './admin/console/console-sessions';
 import { answerFrameworkErrorsBySurface } from './admin/http/framework-errors-by-surface';
 import { AppModule, Surfaces } from './app.module';
 import { authenticateBeforeBody } from './auth/scim-authentication.hook';
@@ -104,6 +106,9 @@ async function createApp(
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register({ config, logger, stores, relay, surfaces, journal, metrics }), adapter, {
     logger: nestLogger(logger),
+    // Nest's own parsers, added at init after configureApp's, would take application/json past the
+    // JSON depth limit and make a form body a SCIM user: the parsers are acceptScimJsonBodies' and the console's.
+    bodyParser: false,
   });
   configureApp(app, config, logger, stores, journal, metrics, parts.afterClose);
   await app.init();
@@ -135,6 +140,8 @@ function configureApp(
   rationSearches(fastify, rateLimits, config.limits, logger);
   workInFairTurns(fastify, new FairTurns(workSlots(config)));
   acceptScimJsonBodies(fastify, config.limits);
+  // After the JSON parsers are set: it adds the console's form parser.
+  guardConsole(fastify, app.get(ConsoleSessions), app.get(AdminAuthenticator));
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/scim/')) reply.header('Content-Type', SCIM_CONTENT_TYPE);
     return payload;

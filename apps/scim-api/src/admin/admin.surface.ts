@@ -7,6 +7,7 @@ import { IdentityProviderWriter } from '../identity-providers/identity-provider-
 import { UserAdministration } from '../users/administration/user-administration';
 import { EVENT_LOG_EXPORT_ADMIN } from './audit/export.admin';
 import { READ_MODEL_REBUILD_ADMIN } from './audit/rebuild.admin';
+import { ADMIN_CONSOLE } from './console/console.admin';
 import { REQUEST_JOURNAL_ADMIN } from './journal/journal.admin';
 import { AdminTokensController } from './administrators/admin-tokens.http.controller';
 import { AdministratorWriter } from './administrators/administrator-writer';
@@ -21,7 +22,7 @@ import { UserHistory } from './users/user-history';
 import { UserHistoryController } from './users/user-history.http.controller';
 
 /** Issue 10's support and audit routes, each slice in its own folder. */
-const FEATURES = [REQUEST_JOURNAL_ADMIN, READ_MODEL_REBUILD_ADMIN, EVENT_LOG_EXPORT_ADMIN];
+const FEATURES = [REQUEST_JOURNAL_ADMIN, READ_MODEL_REBUILD_ADMIN, EVENT_LOG_EXPORT_ADMIN, ADMIN_CONSOLE];
 
 /** The /admin/v1 routes. */
 export const ADMIN_CONTROLLERS: Type[] = [

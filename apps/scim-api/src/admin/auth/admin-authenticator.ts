@@ -31,7 +31,11 @@ export class AdminAuthenticator {
   async authenticate(authorization: string | undefined): Promise<AdminCaller> {
     const secret = /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     if (!secret) throw AdminRequestError.unauthorized('An admin token is required: Authorization: Bearer <ADMIN_TOKEN or an issued admin token>');
-    const digest = digestToken(secret);
+    return this.authenticateDigest(digestToken(secret));
+  }
+
+  /** The administrator whose token has this digest, while the token is live (the console keeps only the digest, so a revocation ends its sessions). */
+  async authenticateDigest(digest: string): Promise<AdminCaller> {
     if (this.isBootstrapToken(digest)) return { tokenId: BOOTSTRAP_ADMIN_TOKEN_ID, label: BOOTSTRAP_ADMIN_LABEL };
     const token = await this.directory.findLiveToken(digest);
     if (!token) throw AdminRequestError.unauthorized('The bearer token is not a valid admin token (SCIM tokens never are)');

@@ -6,3 +6,9 @@ export function isAdminPath(url: string): boolean {
   const path = url.split('?')[0].toLowerCase();
   return path === '/admin' || path.startsWith('/admin/');
 }
+
+/** Whether a request URL is one of the console's pages: under /admin but not the /admin/v1 API. */
+export function isConsolePath(url: string): boolean {
+  const path = url.split('?')[0].toLowerCase();
+  return isAdminPath(path) && path !== `/${ADMIN_ROUTE_PREFIX}` && !path.startsWith(`/${ADMIN_ROUTE_PREFIX}/`);
+}
