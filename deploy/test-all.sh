@@ -24,7 +24,7 @@ echo "PostgreSQL for the tests: ${TEST_DATABASE_URL%%:*}://…@${TEST_DATABASE_U
 # The admin console's browser tests drive Debian's chromium (no downloaded browser builds).
 if ! command -v chromium >/dev/null 2>&1; then
   as_root=""; [ "$(id -u)" -ne 0 ] && as_root="sudo -n"
-  $as_root apt-get update -qq && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  $as_root apt-get update -qq && $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 npm run typecheck
 npm run lint:deps
