@@ -15,17 +15,9 @@ versions="${KUBERNETES_VERSIONS:-1.30.0 1.37.0}"
 venv="$here/../.deploy-cache/manifests-venv"
 requirements="$here/validate-manifests.requirements.txt"
 
-# Reinstalled when the pinned requirements change; the lock makes concurrent runs wait for one install.
-mkdir -p "$(dirname "$venv")"
-(
-  flock 9
-  if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
-    cp "$requirements" "$venv/requirements.txt"
-  fi
-) 9>"$venv.lock"
+# shellcheck source=deploy/python-tools-venv.sh
+source "$here/python-tools-venv.sh"
+ensure_python_tools "$venv" "$requirements"
 
 status=0
 "$venv/bin/hadolint" "$root/deploy/docker/Dockerfile" || status=1

@@ -7,16 +7,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 venv="$here/../.deploy-cache/openapi-venv"
 requirements="$here/openapi-validate.requirements.txt"
 
-# Reinstalled when the pinned requirements change; the lock makes concurrent runs wait for one install.
-mkdir -p "$(dirname "$venv")"
-(
-  flock 9
-  if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
-    cp "$requirements" "$venv/requirements.txt"
-  fi
-) 9>"$venv.lock"
+# shellcheck source=deploy/python-tools-venv.sh
+source "$here/../deploy/python-tools-venv.sh"
+ensure_python_tools "$venv" "$requirements"
 
 exec "$venv/bin/openapi-spec-validator" --schema 3.1 "$@"

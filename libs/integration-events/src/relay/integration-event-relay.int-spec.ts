@@ -122,14 +122,19 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     expect([first.sent.length, second.sent.length].sort()).toEqual([0, 20]);
   });
 
-  it('on a stop with flushWithinMs, publishes what was written since its last poll before it stops', async () => {
+  /** A relay that published one event and then idles for a minute: only a flush can publish what follows before a stop. */
+  async function idleRelayAfterOneEvent() {
     await provision(1);
     const publisher = new RecordingPublisher();
     const checkpoint = new SqlRelayCheckpoint(db, 'kafka:test');
     const relay = new IntegrationEventRelay(events, publisher, checkpoint, silent, { idleMs: 60_000 });
     relay.start();
     await eventually(() => expect(publisher.sent).toHaveLength(1));
-    // Idle for a minute: only the flush can publish these before the stop.
+    return { publisher, checkpoint, relay };
+  }
+
+  it('on a stop with flushWithinMs, publishes what was written since its last poll before it stops', async () => {
+    const { publisher, checkpoint, relay } = await idleRelayAfterOneEvent();
     await provision(3);
     await relay.stop({ flushWithinMs: 5_000 });
     expect(publisher.sent).toHaveLength(4);
@@ -137,12 +142,7 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
   });
 
   it('on a stop with flushWithinMs, gives up on a broker that hangs when the time is up, keeping the checkpoint', async () => {
-    await provision(1);
-    const publisher = new RecordingPublisher();
-    const checkpoint = new SqlRelayCheckpoint(db, 'kafka:test');
-    const relay = new IntegrationEventRelay(events, publisher, checkpoint, silent, { idleMs: 60_000 });
-    relay.start();
-    await eventually(() => expect(publisher.sent).toHaveLength(1));
+    const { publisher, checkpoint, relay } = await idleRelayAfterOneEvent();
     publisher.hold = new Promise(() => undefined);
     await provision(2);
     const stopping = Date.now();
