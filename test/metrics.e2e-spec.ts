@@ -63,3 +63,24 @@ describe('Prometheus metrics at /metrics (issue 11)', () => {
     expect(sample(body, 'scim_http_requests_total', { provider: 'contoso', route: USERS_ROUTE, method: 'GET', status: '200' })).toBe(1);
   });
 });
+
+describe('readiness (issue 11)', () => {
+  it('answers 503 while the event log does not answer, and ready again once it does', async () => {
+    const server = await ScimTestServer.start(storageTargets()[0], [PROVIDER]);
+    try {
+      const ready = await fetch(`${server.origin}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ok', logPosition: expect.any(Number) });
+      const events = server.stores.events;
+      const headPosition = events.headPosition.bind(events);
+      events.headPosition = () => Promise.reject(new Error('connection refused'));
+      const down = await fetch(`${server.origin}/health/ready`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ detail: 'The event log does not answer' });
+      events.headPosition = headPosition;
+      expect((await fetch(`${server.origin}/health/ready`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
