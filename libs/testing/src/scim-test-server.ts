@@ -8,7 +8,7 @@ import { createLogger } from '@app/platform/logging/logger';
 import { ServiceMetrics } from '@app/platform/metrics/service-metrics';
 import { openStores, Stores } from '@app/read-model/open-stores';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -38,6 +38,8 @@ export class ScimTestServer {
   private app?: NestFastifyApplication;
   private adminApp?: NestFastifyApplication;
   stores!: Stores;
+  /** The data directory start() made for it, removed on close. */
+  private ownDataDir?: string;
   /** The in-process Kafka relay, when started with a Kafka configuration (embedded mode). */
   relay?: IntegrationEventRelay;
   origin = '';
@@ -76,6 +78,8 @@ export class ScimTestServer {
       ...overrides,
     };
     const server = new ScimTestServer(config, eventLog);
+    if (config.dataDir === dataDir && dataDir !== ':memory:') server.ownDataDir = dataDir;
+    else if (dataDir !== ':memory:') rmSync(dataDir, { recursive: true, force: true });
     await server.open();
     for (const provider of providers) await ensureProvider(server.stores, { customAttributes: [], ...provider });
     return server;
@@ -107,6 +111,8 @@ export class ScimTestServer {
   async close(): Promise<void> {
     await this.stop();
     await this.eventLog?.stop();
+    // Each embedded server's data directory is about 64 MB: a suite run would otherwise leave gigabytes behind.
+    if (this.ownDataDir) rmSync(this.ownDataDir, { recursive: true, force: true });
   }
 
   private async stop(): Promise<void> {
