@@ -45,7 +45,9 @@ describe('Prometheus metrics at /metrics (issue 11)', () => {
     for (const providerId of unknown) expect(body).not.toContain(providerId);
     expect(sample(body, 'scim_http_request_duration_seconds_count', { route: USERS_ROUTE, method: 'POST' })).toBe(4);
     expect(sample(body, 'scim_event_append_duration_seconds_count', { outcome: 'committed' })).toBeGreaterThanOrEqual(3);
-    expect(sample(body, 'scim_projection_position')).toBeGreaterThan(0);
+    expect(sample(body, 'scim_projection_position')).toBeGreaterThanOrEqual(0);
+    expect(sample(body, 'scim_event_log_position')).toBeGreaterThan(0);
+    expect(sample(body, 'scim_projection_lag_positions')).toBeGreaterThanOrEqual(0);
     expect(sample(body, 'scim_projection_quarantined_streams')).toBe(0);
     expect(sample(body, 'scim_journal_dropped_entries')).toBe(0);
     expect(sample(body, 'scim_journal_queued_entries')).toBeGreaterThanOrEqual(0);

@@ -156,7 +156,7 @@ function configureApp(
 }
 
 function observeProcess(metrics: ServiceMetrics, stores: Stores, relay: IntegrationEventRelay | undefined, journal: JournalWriter): void {
-  observePipeline(metrics, stores.projector, relay);
+  observePipeline(metrics, stores.events, stores.projector, relay);
   metrics.gauge('scim_journal_dropped_entries', 'Request journal entries dropped since start (queue full or database failing): support loses their trace', () => journal.dropped);
   metrics.gauge('scim_journal_queued_entries', 'Request journal entries waiting to be written', () => journal.queued);
 }

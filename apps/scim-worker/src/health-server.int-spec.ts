@@ -21,7 +21,7 @@ describe('scim-worker health server (PGlite)', () => {
       readiness: () => (failing ? Promise.reject(failing) : stores.projector.readiness()),
     });
     metrics = new ServiceMetrics('scim-worker');
-    observePipeline(metrics, stores.projector, undefined);
+    observePipeline(metrics, stores.events, stores.projector, undefined);
     server = await startHealthServer({ ...stores, projector }, undefined, metrics, '127.0.0.1', 0);
   });
   afterAll(async () => {

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   logger.info('read-model projector running');
   const relay = config.kafka ? await startKafkaRelay(config.kafka, stores, logger) : undefined;
   const metrics = new ServiceMetrics('scim-worker');
-  observePipeline(metrics, stores.projector, relay);
+  observePipeline(metrics, stores.events, stores.projector, relay);
   const health = await startHealthServer(stores, relay, metrics, config.host, config.workerHealthPort);
   logger.info({ health: `http://${config.host}:${config.workerHealthPort}/health/ready` }, 'health endpoint listening');
   const stop = async () => {

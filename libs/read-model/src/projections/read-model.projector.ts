@@ -98,6 +98,11 @@ export class ReadModelProjector {
     }
   }
 
+  /** Where the catch-up projector stands (every process's, from the database), without projecting anything first: what a lag is measured from. */
+  checkpoint(): Promise<number> {
+    return readCheckpoint(this.db);
+  }
+
   /** The quarantine in numbers (read from the database, so it covers every process); metrics read it too. */
   failureReport(): Promise<ProjectionFailureReport> {
     return reportFailures(this.db);
