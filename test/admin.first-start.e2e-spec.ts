@@ -1,10 +1,11 @@
+import { temporaryDirectories } from '@app/testing/temporary-directories';
 import { scimRequest } from '@app/testing/scim-client';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isBuilt, randomPort, runCli, runService, RunningService } from './built-service';
+
+const temporaryDirectory = temporaryDirectories();
 
 if (!isBuilt) process.stdout.write('Admin first-start tests skipped: no build (npm run build, which npm run test:all does first).\n');
 
@@ -30,7 +31,7 @@ const FIRST_START = /^(?=[\s\S]*Admin Token: +\S+\n)(?=[\s\S]*SCIM ingress liste
   });
 
   it('prints an admin token once on a first start without ADMIN_TOKEN; with it the CLI (defaults: 127.0.0.1 and PORT) lists the demo IdP', async () => {
-    const env = { PORT: randomPort(), DATA_DIR: mkdtempSync(join(tmpdir(), 'scim-admin-first-')) };
+    const env = { PORT: randomPort(), DATA_DIR: temporaryDirectory('scim-admin-first-') };
     const first = await start(env, FIRST_START);
     const adminToken = /Admin Token: +(\S+)/.exec(first.output)![1];
     const tenantUrl = /Tenant URL: +(\S+)/.exec(first.output)![1];
@@ -65,7 +66,7 @@ const FIRST_START = /^(?=[\s\S]*Admin Token: +\S+\n)(?=[\s\S]*SCIM ingress liste
 
   it('prints no admin token when ADMIN_TOKEN is set; with ADMIN_PORT the admin API listens there only, where the CLI finds it by default', async () => {
     const adminToken = `ops-${'x'.repeat(24)}`;
-    const env = { PORT: randomPort(), ADMIN_PORT: randomPort(), ADMIN_TOKEN: adminToken, DATA_DIR: mkdtempSync(join(tmpdir(), 'scim-admin-port-')) };
+    const env = { PORT: randomPort(), ADMIN_PORT: randomPort(), ADMIN_TOKEN: adminToken, DATA_DIR: temporaryDirectory('scim-admin-port-') };
     const service = await start(env, /^(?=[\s\S]*Secret Token: +\S+\n)(?=[\s\S]*SCIM ingress listening)/);
     expect(service.output).not.toContain('Admin Token');
     expect(service.output).toContain(`"admin":"http://127.0.0.1:${env.ADMIN_PORT}/admin/v1"`);

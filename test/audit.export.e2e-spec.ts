@@ -1,13 +1,15 @@
+import { temporaryDirectories } from '@app/testing/temporary-directories';
 import type { EventRecord } from '@app/audit/export-records';
 import { verifyExport } from '@app/audit/verify-export';
 import { TEST_ADMIN_TOKEN, withAdminToken } from '@app/testing/admin-client';
 import { describeOnEveryStore } from '@app/testing/describe-on-every-store';
 import { entraCreateUser, entraSetActive, entraUpdateAttributes } from '@app/testing/entra-payloads';
 import { NO_RATE_LIMITS } from '@app/testing/scim-test-server';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAdminCli } from '../apps/admin-cli/src/admin-cli';
+
+const temporaryDirectory = temporaryDirectories();
 
 /**
  * Users each IdP provisions; each is patched and deactivated, every tenth deleted: about 3,100 events
@@ -46,7 +48,7 @@ describeOnEveryStore(
     const userIds: Record<string, string[]> = { contoso: [], 'contoso-eu': [] };
     const deleted = new Set<string>();
     const USERS_PER_IDP = usersPerIdp(suite.target.name);
-    const folder = mkdtempSync(join(tmpdir(), 'audit-export-e2e-'));
+    const folder = temporaryDirectory('audit-export-e2e-');
     const api = (query = '', init: RequestInit = {}) =>
       fetch(`${suite.server.adminOrigin}/admin/v1/audit/export${query}`, { ...init, headers: { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     async function admin(argv: string[], env: Record<string, string> = { ADMIN_URL: suite.server.adminOrigin, ADMIN_TOKEN: TEST_ADMIN_TOKEN }) {

@@ -1,10 +1,12 @@
+import { temporaryDirectories } from '@app/testing/temporary-directories';
 import { entraCreateUser } from '@app/testing/entra-payloads';
 import { scimRequest } from '@app/testing/scim-client';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBuilt, randomPort, runService, RunningService } from './built-service';
+
+const temporaryDirectory = temporaryDirectories();
 
 if (!isBuilt) process.stdout.write('First-start template tests skipped: no build (npm run build, which npm run test:all does first).\n');
 
@@ -22,7 +24,7 @@ const BUILT_TEMPLATE = join(__dirname, '../dist/pglite-template/pglite-template.
     // The build makes the template (npm run build, npm start's prestart): without it this test has nothing to check.
     expect(existsSync(BUILT_TEMPLATE)).toBe(true);
     const token = `first-start-${randomUUID()}`;
-    const env = { PORT: randomPort(), DATA_DIR: mkdtempSync(join(tmpdir(), 'scim-template-')), SCIM_BOOTSTRAP_PROVIDER_ID: 'template-idp', SCIM_BOOTSTRAP_TOKEN: token };
+    const env = { PORT: randomPort(), DATA_DIR: temporaryDirectory('scim-template-'), SCIM_BOOTSTRAP_PROVIDER_ID: 'template-idp', SCIM_BOOTSTRAP_TOKEN: token };
     const base = `http://127.0.0.1:${env.PORT}/scim/v2/enterprise-idps/template-idp`;
     const first = await runService(env, LISTENING);
     running.push(first);

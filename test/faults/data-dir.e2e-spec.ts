@@ -1,11 +1,14 @@
+import { temporaryDirectories } from '@app/testing/temporary-directories';
 import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { DATA_DIR_LOCK_FILE } from '@app/platform/database/data-dir-lock';
 import { scimRequest } from '@app/testing/scim-client';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isBuilt, randomPort, runCli, runService, RunningService, until } from '../built-service';
+
+const temporaryDirectory = temporaryDirectories();
 
 if (!isBuilt) process.stdout.write('Data-directory fault tests skipped: no build (npm run build, which npm run test:all does first).\n');
 
@@ -23,7 +26,7 @@ const issuedToken = (stdout: string): { tokenId: string; token: string } => JSON
   });
 
   it('refuses a second server while a server runs, naming it; the admin CLI works beside it over HTTP; after a stop or a crash the next server takes over', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'scim-data-dir-'));
+    const dataDir = temporaryDirectory('scim-data-dir-');
     const lockFile = join(dataDir, DATA_DIR_LOCK_FILE);
     const port = randomPort();
     const env = { DATA_DIR: dataDir, PORT: port, SCIM_BOOTSTRAP_PROVIDER_ID: 'acme', SCIM_BOOTSTRAP_TOKEN: bootstrapToken, ADMIN_TOKEN: adminToken };
@@ -77,7 +80,7 @@ const issuedToken = (stdout: string): { tokenId: string; token: string } => JSON
   }, 240_000);
 
   it('refuses a directory locked from another host, saying how to clear it', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'scim-data-dir-'));
+    const dataDir = temporaryDirectory('scim-data-dir-');
     const lockFile = join(dataDir, DATA_DIR_LOCK_FILE);
     const foreign = { id: randomUUID(), pid: 4242, hostname: 'scim-host-b', role: 'server', startedAt: '2026-12-01T08:00:00.000Z' };
     writeFileSync(lockFile, JSON.stringify(foreign));

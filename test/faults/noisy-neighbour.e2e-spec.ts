@@ -1,12 +1,14 @@
+import { temporaryDirectories } from '@app/testing/temporary-directories';
 import { loadConfig } from '@app/platform/config/app-config';
 import { storageTargets } from '@app/testing/postgres-target';
 import { ScimTestServer } from '@app/testing/scim-test-server';
 import { transformFileSync } from '@swc/core';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { httpCall, percentile, runEntraCycles, startHostileWorker, Tenant } from '../../bench/tenant-load';
+
+const temporaryDirectory = temporaryDirectories();
 
 const A = { providerId: 'hostile-a', token: 'hostile-a-token-0123456789abcdef' };
 const B = { providerId: 'entra-b', token: 'entra-b-token-0123456789abcdefgh' };
@@ -38,7 +40,7 @@ async function sampleLiveness(origin: string, stop: () => boolean): Promise<{ la
  * weigh on the event loop the server shares with this test; the worker needs it as JavaScript.
  */
 function compiledHostileWorker(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hostile-client-'));
+  const dir = temporaryDirectory('hostile-client-');
   for (const name of ['tenant-load', 'hostile-client.worker']) {
     const { code } = transformFileSync(join(__dirname, '../../bench', `${name}.ts`), {
       jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },

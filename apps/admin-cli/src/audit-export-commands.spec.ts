@@ -1,8 +1,10 @@
+import { temporaryDirectories } from '@app/testing/temporary-directories';
 import { exportChunks } from '@app/audit/export-writer';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAdminCli } from './admin-cli';
+
+const temporaryDirectory = temporaryDirectories();
 
 const ENV = { ADMIN_URL: 'http://admin.test', ADMIN_TOKEN: 'admin-token' };
 const START = { scope: { kind: 'identity-provider' as const, providerId: 'contoso' }, exportedAt: new Date('2026-12-02T08:00:00Z'), throughPosition: 30 };
@@ -54,7 +56,7 @@ async function admin(argv: string[], fetchFn?: typeof fetch, env: Record<string,
   return { code, ...run, stdout: run.chunks.join('') + run.out };
 }
 
-const dir = () => mkdtempSync(join(tmpdir(), 'audit-export-'));
+const dir = () => temporaryDirectory('audit-export-');
 const headOf = (text: string) => JSON.parse(text.trim().split('\n').at(-1)!).hash as string;
 
 describe('audit export', () => {

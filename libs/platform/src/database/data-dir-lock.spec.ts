@@ -1,12 +1,15 @@
+import { temporaryDirectories } from '@app/testing/temporary-directories';
 import { transformFileSync } from '@swc/core';
 import { ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { acquireDataDirLock, DATA_DIR_LOCK_FILE, DataDirHolder, DataDirLockedError } from './data-dir-lock';
 
-const freshDir = () => mkdtempSync(join(tmpdir(), 'scim-lock-'));
+const temporaryDirectory = temporaryDirectories();
+
+const freshDir = () => temporaryDirectory('scim-lock-');
 const lockOf = (dir: string) => join(dir, DATA_DIR_LOCK_FILE);
 const readLock = (dir: string) => JSON.parse(readFileSync(lockOf(dir), 'utf8')) as DataDirHolder;
 
