@@ -1,3 +1,4 @@
+import { temporaryDirectories } from '@app/testing/temporary-directories';
 import { AdminClient, withAdminToken } from '@app/testing/admin-client';
 import { entraCreateUser } from '@app/testing/entra-payloads';
 import { storageTargets } from '@app/testing/postgres-target';
@@ -9,12 +10,13 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { createAdminApp, createScimApp } from '../apps/scim-api/src/create-app';
+
+const temporaryDirectory = temporaryDirectories();
 
 const PROVIDER = { providerId: 'openapi-idp', token: 'openapi-token-0123456789abcdef' };
 const USERS = '/scim/v2/enterprise-idps/{providerId}/Users';
@@ -101,30 +103,34 @@ describe('OpenAPI document', () => {
 
   it('is served at /openapi.json and is valid OpenAPI 3.1 (openapi-spec-validator)', async () => {
     expect(document.openapi).toBe('3.1.0');
-    const file = join(mkdtempSync(join(tmpdir(), 'openapi-')), 'openapi.json');
+    const file = join(temporaryDirectory('openapi-'), 'openapi.json');
     writeFileSync(file, JSON.stringify(document));
     const { stdout } = await validateOpenApi(file);
     expect(stdout).toContain('OK');
   }, 150_000); // the first run installs the validator
 
   it('the validator refuses a broken document (the check can fail)', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'openapi-')), 'openapi.json');
+    const file = join(temporaryDirectory('openapi-'), 'openapi.json');
     writeFileSync(file, JSON.stringify({ ...document, paths: { ...document.paths, '/x': { search: { responses: {} } } }, info: {} }));
     await expect(validateOpenApi(file)).rejects.toThrow();
   });
 
   describe.each([
-    ['SCIM and admin on one listener', (c: AppConfig) => createScimApp(c, silent, server.stores)],
-    ['SCIM alone (ADMIN_PORT set)', (c: AppConfig) => createScimApp({ ...c, admin: { ...c.admin, port: 0 } }, silent, server.stores)],
-    ['the admin listener (ADMIN_PORT set)', (c: AppConfig) => createAdminApp({ ...c, admin: { ...c.admin, port: 0 } }, silent, server.stores, undefined, 'http://127.0.0.1:1')],
-  ])('%s', (_, build) => {
-    it('documents exactly the routes Fastify registers, with the same methods and paths', async () => {
+    ['SCIM and admin on one listener', (c: AppConfig) => createScimApp(c, silent, server.stores), true],
+    ['SCIM alone (ADMIN_PORT set)', (c: AppConfig) => createScimApp({ ...c, admin: { ...c.admin, port: 0 } }, silent, server.stores), false],
+    ['the admin listener (ADMIN_PORT set)', (c: AppConfig) => createAdminApp({ ...c, admin: { ...c.admin, port: 0 } }, silent, server.stores, undefined, 'http://127.0.0.1:1'), true],
+  ])('%s', (_, build, servesConsole) => {
+    it('documents exactly the routes Fastify registers, with the same methods and paths, but for the console\'s HTML pages', async () => {
       const app = await build(loadConfig({}));
       try {
         const served = await documentOf(app);
         const registered = registeredRoutes(app);
         expect(registered.size).toBeGreaterThan(3);
-        expect([...documentedRoutes(served)].sort()).toEqual([...registered].sort());
+        // The admin console: pages under /admin outside the API's /admin/v1, for a browser with a session cookie.
+        const isConsolePage = (route: string) => /^\/admin(\/|$)/.test(route.split(' ')[1]) && !route.split(' ')[1].startsWith('/admin/v1/');
+        const consolePages = [...registered].filter(isConsolePage);
+        expect(consolePages.includes('GET /admin/login')).toBe(servesConsole);
+        expect([...documentedRoutes(served)].sort()).toEqual([...registered].filter((route) => !isConsolePage(route)).sort());
       } finally {
         await app.close();
       }

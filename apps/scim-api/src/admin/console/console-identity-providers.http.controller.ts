@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { ALL_TOKEN_SCOPES } from '@app/identity/identity-provider/token-scopes';
 import type { ProviderDetails, TokenSummary } from '@app/read-model/store/identity-provider-directory';
 import { CUSTOM_ATTRIBUTE_TYPES } from '@app/scim/schema/custom-attribute';
@@ -24,6 +25,8 @@ const idpPath = (providerId: string) => `${IDPS}/${encodeURIComponent(providerId
  * method (validation, decision, provenance: the signed-in admin token), so the console can do
  * nothing the API does not, and nothing differently.
  */
+// HTML pages for a browser with a session cookie, not an API: left out of the OpenAPI document.
+@ApiExcludeController()
 @Controller('admin/idps')
 export class ConsoleIdentityProvidersController implements OnModuleInit {
   private providers!: IdentityProvidersController;

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, OnModuleInit, Query, Req, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
@@ -13,6 +14,8 @@ const FIELDS = ['email', 'userName', 'externalId', 'from', 'to', 'status'] as co
 type Entry = Awaited<ReturnType<JournalController['search']>>['entries'][number];
 
 /** The request journal for support: which SCIM requests carried a mail (or userName, externalId) in a time window, what each sent and what it got. */
+// HTML pages for a browser with a session cookie, not an API: left out of the OpenAPI document.
+@ApiExcludeController()
 @Controller('admin/journal')
 export class ConsoleJournalController implements OnModuleInit {
   private journal!: JournalController;

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { digestToken } from '@app/identity/identity-provider/token-digest';
 import type { AppConfig } from '@app/platform/config/app-config';
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
@@ -14,6 +15,8 @@ import { formText } from './form-fields';
 import { html } from './html';
 
 /** Signing in with an admin token (kept by no page, cookie or log: the session keeps its digest), signing out, and the assets. */
+// HTML pages for a browser with a session cookie, not an API: left out of the OpenAPI document.
+@ApiExcludeController()
 @Controller('admin')
 export class ConsoleLoginController {
   constructor(

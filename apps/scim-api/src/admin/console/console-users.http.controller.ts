@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { TokenSummary } from '@app/read-model/store/identity-provider-directory';
 import { Controller, Get, OnModuleInit, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -25,6 +26,8 @@ export const HISTORY_PAGE_EVENTS = 500;
 const NOW = { kind: 'position', position: Number.MAX_SAFE_INTEGER } as const;
 
 /** Finding a user, its current SCIM resource, its history and any past state, and the administrator's two remedies: clear and re-provision. */
+// HTML pages for a browser with a session cookie, not an API: left out of the OpenAPI document.
+@ApiExcludeController()
 @Controller('admin/idps/:providerId/users')
 export class ConsoleUsersController implements OnModuleInit {
   private users!: AdminUsersController;
