@@ -92,6 +92,20 @@ describe('CommandHandler', () => {
     expect(handled.state).toBe(10);
   });
 
+  it('decides a new stream without reading it first, and reads it when the append finds it exists after all', async () => {
+    const reads = jest.spyOn(store, 'readStream');
+    const fresh = await new CommandHandler(store).handle(command({ streamId: 'counter-new', newStream: true }));
+    expect(reads).not.toHaveBeenCalled();
+    expect({ state: fresh.state, revision: fresh.revision, expected: store.writes[0].expected }).toEqual({ state: 1, revision: 0, expected: 'noStream' });
+
+    store.append('counter-taken', [added(5)]);
+    const decide = jest.fn((total: number) => [added(total)]);
+    const taken = await new CommandHandler(store).handle(command({ streamId: 'counter-taken', newStream: true, decide }));
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(decide.mock.calls.map(([total]) => total)).toEqual([0, 5]);
+    expect(taken.state).toBe(10);
+  });
+
   it('gives up with the conflict after the bounded number of attempts', async () => {
     store.beforeWrite = () => store.append('counter-1', [added(1)]);
     await expect(new CommandHandler(store, [], 3).handle(command({ decide: () => [added(1)] }))).rejects.toBeInstanceOf(ConcurrencyError);

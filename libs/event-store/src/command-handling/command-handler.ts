@@ -22,6 +22,12 @@ export interface Command<State, Event extends TypedEvent, Claim extends UniqueCl
   /** If-Match: the revision the client saw. Checked only while `exists(state)`; a mismatch is RevisionMismatchError. */
   readonly ifMatch?: number;
   readonly exists?: (state: State) => boolean;
+  /**
+   * The stream id was made for this command (a new random id): the first attempt decides on an empty
+   * stream without reading it. The append still expects no stream, so a stream that exists after all
+   * is a conflict, and the next attempt reads it.
+   */
+  readonly newStream?: boolean;
   /** The unique values the change from `before` to `after` claims and releases. */
   readonly claims?: (before: State, after: State) => { readonly claim: readonly Claim[]; readonly release: readonly Claim[] };
   /** Another holder has a value: resolves true when its claim is stale (take it over), or throws the refusal. */
@@ -80,7 +86,7 @@ export class CommandHandler {
   ): Promise<HandledCommand<State>> {
     const takeOver = new Map<string, string>();
     for (let attempt = 1; ; attempt++) {
-      const history = await this.store.readStream(command.streamId);
+      const history = command.newStream && attempt === 1 ? [] : await this.store.readStream(command.streamId);
       const state = foldStream(command.model, history);
       const revision = history.length === 0 ? 'noStream' : history[history.length - 1].revision;
       if (command.ifMatch !== undefined && command.exists?.(state) && command.ifMatch !== revision) {

@@ -32,7 +32,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUserCommand, Wri
     const userId = randomUUID();
     const command = { providerId: input.providerId, userId, attributes };
     try {
-      return await this.writer.write({ providerId: input.providerId, userId, provenance: input.provenance }, (state) => ({
+      return await this.writer.write({ providerId: input.providerId, userId, provenance: input.provenance, newUser: true }, (state) => ({
         events: decideProvision(state, command),
         dropped,
       }));

@@ -23,6 +23,8 @@ export interface UserWrite {
   readonly userId: string;
   readonly provenance: Provenance;
   readonly ifMatch?: number;
+  /** The user id was just made for this write (a POST): there is no stream to read first. */
+  readonly newUser?: boolean;
 }
 
 export interface UserDecision {
@@ -60,6 +62,7 @@ export class UserWriter {
     try {
       const handled = await this.handler.handle<UserState, UserEvent, UserClaim>({
         streamId: StreamIds.user(providerId, userId),
+        newStream: write.newUser,
         holder: userId,
         model: { ...USER_STREAM, evolve: (state, event) => ownedBy(providerId, userId, evolveUser(state, event)) },
         decide: (state) => {
