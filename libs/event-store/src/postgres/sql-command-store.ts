@@ -50,7 +50,7 @@ export class SqlCommandStore implements CommandStore {
 export async function writeInTransaction(tx: SqlExecutor, write: StreamWrite, project: InlineProjection): Promise<CommittedWrite> {
   // The append is the transaction's first write (it announces the appender before the transaction has an id).
   const { result, recorded } = await appendInTransaction(tx, write.streamId, write.events, write.expected);
-  for (const claim of write.claim) await takeClaim(tx, claim.key, write.holder, write.takeOver.get(claim.key));
+  await takeClaims(tx, write.claim.map((claim) => claim.key), write.holder, write.takeOver);
   if (write.release.length > 0) {
     await tx.query('DELETE FROM unique_claims WHERE claim_key = ANY($1::text[]) AND holder = $2', [write.release.map((c) => c.key), write.holder]);
   }
@@ -68,16 +68,24 @@ export function reviveWriteError(error: Error & Record<string, unknown>): Error 
   return error;
 }
 
-/** Takes the value for `holder`, or over from `staleHolder`; a row held by anyone else is the refusal. */
-async function takeClaim(tx: SqlExecutor, key: string, holder: string, staleHolder: string | undefined): Promise<void> {
-  const taken = await tx.query(
-    `INSERT INTO unique_claims (claim_key, holder) VALUES ($1, $2)
+/**
+ * Takes every value for `holder` in one statement, each one also over from the stale holder named
+ * for it in `takeOver`; the first value (in the command's order) held by anyone else is the refusal,
+ * and the transaction rolls back the rest. Rows are taken in key order, so two writers claiming the
+ * same values never lock them in opposite orders.
+ */
+async function takeClaims(tx: SqlExecutor, keys: readonly string[], holder: string, takeOver: ReadonlyMap<string, string>): Promise<void> {
+  if (keys.length === 0) return;
+  const staleHolders = Object.fromEntries(keys.filter((key) => takeOver.has(key)).map((key) => [key, takeOver.get(key)]));
+  const taken = await tx.query<{ claim_key: string }>(
+    `INSERT INTO unique_claims (claim_key, holder) SELECT key, $2 FROM unnest($1::text[]) AS key ORDER BY key
      ON CONFLICT (claim_key) DO UPDATE SET holder = EXCLUDED.holder, claimed_at = now()
-     WHERE unique_claims.holder = EXCLUDED.holder OR unique_claims.holder = $3
-     RETURNING 1`,
-    [key, holder, staleHolder ?? null],
+     WHERE unique_claims.holder = EXCLUDED.holder OR unique_claims.holder = $3::jsonb ->> unique_claims.claim_key
+     RETURNING claim_key`,
+    [keys, holder, JSON.stringify(staleHolders)],
   );
-  if (taken.length > 0) return;
-  const [row] = await tx.query<{ holder: string; claimed_at: Date }>('SELECT holder, claimed_at FROM unique_claims WHERE claim_key = $1', [key]);
-  throw new ClaimTakenError(key, row.holder, new Date(row.claimed_at));
+  const refused = keys.find((key) => !taken.some((row) => row.claim_key === key));
+  if (refused === undefined) return;
+  const [row] = await tx.query<{ holder: string; claimed_at: Date }>('SELECT holder, claimed_at FROM unique_claims WHERE claim_key = $1', [refused]);
+  throw new ClaimTakenError(refused, row.holder, new Date(row.claimed_at));
 }
