@@ -102,6 +102,12 @@ const TRANSACTION_SHIFT = 65_536;
 /** The advisory lock every appending transaction holds (shared) from its first statement: readers list appenders by it. */
 const APPENDER_LOCK = [0x5c1e, 1] as const;
 
+const INSERT_EVENT = `INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata)
+  VALUES (pg_current_xact_id()::text::bigint * $7 + $8, $1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING position, recorded_at`;
+const INSERT_LAST_EVENT = `WITH inserted AS (${INSERT_EVENT}),
+  moved AS (UPDATE event_streams SET revision = $9 WHERE stream_id = $1 AND EXISTS (SELECT FROM inserted))
+  SELECT position, recorded_at FROM inserted`;
+
 /**
  * Appends inside the caller's transaction, as its first write and its only append (the command
  * store adds claims and the read model after it). There is no log-wide lock: the transaction
@@ -134,13 +140,15 @@ export async function appendInTransaction(
     throw new ConcurrencyError(streamId, expected, current);
   }
   const firstRevision = current === 'noStream' ? 0 : current + 1;
+  const revision = firstRevision + events.length - 1;
   const recorded: RecordedEvent[] = [];
   for (const [i, event] of events.entries()) {
-    // Each statement is a round trip (and on PGlite costs about as much as the work): ids appended before are found by the insert itself.
+    // Each statement is a round trip (and on PGlite costs about as much as the work): ids appended before are found by the insert itself,
+    // and the last insert moves the stream's revision too (only when it inserted).
+    const params = [streamId, firstRevision + i, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), TRANSACTION_SHIFT, i + 1];
     const [row] = await tx.query<{ position: number; recorded_at: Date }>(
-      `INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata)
-       VALUES (pg_current_xact_id()::text::bigint * $7 + $8, $1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING position, recorded_at`,
-      [streamId, firstRevision + i, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), TRANSACTION_SHIFT, i + 1],
+      i < events.length - 1 ? INSERT_EVENT : INSERT_LAST_EVENT,
+      i < events.length - 1 ? params : [...params, revision],
     );
     if (!row) {
       // Only the whole append again is the same append; its events are then all there is to find.
@@ -150,8 +158,6 @@ export async function appendInTransaction(
     }
     recorded.push({ ...event, streamId, revision: firstRevision + i, position: Number(row.position), recordedAt: new Date(row.recorded_at) });
   }
-  const revision = firstRevision + events.length - 1;
-  await tx.query('UPDATE event_streams SET revision = $2 WHERE stream_id = $1', [streamId, revision]);
   return { result: { revision, position: recorded[recorded.length - 1].position }, recorded };
 }
 
