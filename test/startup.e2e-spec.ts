@@ -1,4 +1,5 @@
 import { digestToken } from '@app/identity/identity-provider/token-digest';
+import { createEmptyDatabase } from '@app/platform/database/create-database';
 import { bootstrapTokenId } from '@app/identity/identity-provider/provider-bootstrap.decide';
 import { scimRequest } from '@app/testing/scim-client';
 import { randomUUID } from 'node:crypto';
@@ -50,6 +51,17 @@ const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:U
     const second = await start({ PORT: port, DATA_DIR: dataDir });
     expect(second.output).toMatch(LISTENING);
     expect(second.output).not.toContain('Secret Token');
+  });
+
+  (process.env.TEST_DATABASE_URL ? it : it.skip)('creates no demo IdP on PostgreSQL, where its secret would land in a shared deployment\'s log', async () => {
+    const adminToken = `admin-${randomUUID()}`;
+    const port = randomPort();
+    const env = { PORT: port, DATABASE_URL: await createEmptyDatabase(process.env.TEST_DATABASE_URL!, 'scim_no_demo'), ADMIN_TOKEN: adminToken };
+    const service = await start(env);
+    expect(service.output).toMatch(LISTENING);
+    expect(service.output).not.toContain('Secret Token');
+    const listed = await runCli({ ADMIN_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: adminToken }, 'idp', 'list', '--json');
+    expect(JSON.parse(listed.stdout).identityProviders).toEqual([]);
   });
 
   it('creates what SCIM_BOOTSTRAP_* asks for only when missing: a disable, a revoke or a retirement an administrator made since survives restarts', async () => {

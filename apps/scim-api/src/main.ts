@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   if (bootstrap?.retired) {
     logger.warn({ providerId: config.bootstrap?.providerId }, 'SCIM_BOOTSTRAP_PROVIDER_ID names a retired identity provider: it stays retired (remove SCIM_BOOTSTRAP_* from the configuration)');
   }
-  const demo = config.bootstrap ? undefined : await createDemoProviderIfEmpty(stores);
+  // The demo is for a first try on the embedded store only: on a shared PostgreSQL it would be a live tenant whose secret lands in the pod's log.
+  const demo = config.bootstrap || config.databaseUrl ? undefined : await createDemoProviderIfEmpty(stores);
   const firstAdmin = await issueFirstStartAdminToken(config, stores);
   startup.lap('bootstrap');
   // Embedded mode publishes in-process; with DATABASE_URL, scim-worker publishes (one lease-holder at a time).
