@@ -122,6 +122,25 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     expect([first.sent.length, second.sent.length].sort()).toEqual([0, 20]);
   });
 
+  it('hands its lease over on a stop: the next relay publishes at once, not after the lease runs out', async () => {
+    await provision(1);
+    const first = new RecordingPublisher();
+    const relay = new IntegrationEventRelay(events, first, new SqlRelayCheckpoint(db, 'kafka:test'), silent);
+    relay.start();
+    await eventually(() => expect(first.sent).toHaveLength(1));
+    await relay.stop();
+
+    await provision(2);
+    const next = new RecordingPublisher();
+    const successor = new IntegrationEventRelay(events, next, new SqlRelayCheckpoint(db, 'kafka:test'), silent);
+    const started = Date.now();
+    successor.start();
+    await eventually(() => expect(next.sent).toHaveLength(2));
+    await successor.stop();
+    // The lease is 30 s: well within it.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   /** A relay that published one event and then idles for a minute: only a flush can publish what follows before a stop. */
   async function idleRelayAfterOneEvent() {
     await provision(1);

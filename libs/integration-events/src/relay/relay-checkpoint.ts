@@ -7,6 +7,8 @@ export interface RelayCheckpoint {
   acquire(): Promise<boolean>;
   /** Extends the lease for a full term now (before a send); throws when it was lost. */
   renew(): Promise<void>;
+  /** Gives the lease up now (a clean stop), so the next process need not wait for it to run out. */
+  release(): Promise<void>;
   load(): Promise<number>;
   save(position: number): Promise<void>;
 }
@@ -49,6 +51,11 @@ export class SqlRelayCheckpoint implements RelayCheckpoint {
     if (!(await this.acquire())) throw new Error(`Relay lease on "${this.name}" is held by another process`);
   }
 
+  async release(): Promise<void> {
+    this.heldUntil = 0;
+    await this.db.query('UPDATE relay_checkpoints SET owner = NULL, lease_until = now() WHERE name = $1 AND owner = $2', [this.name, this.owner]);
+  }
+
   async load(): Promise<number> {
     const [row] = await this.db.query<{ position: number }>('SELECT position FROM relay_checkpoints WHERE name = $1', [this.name]);
     return Number(row?.position ?? 0);
@@ -76,6 +83,8 @@ export class InMemoryRelayCheckpoint implements RelayCheckpoint {
   }
 
   async renew(): Promise<void> {}
+
+  async release(): Promise<void> {}
 
   async load(): Promise<number> {
     return this.position;
