@@ -7,6 +7,8 @@ export type ScimRequest = FastifyRequest & {
   scim?: ScimRequestContext;
   /** The IdP's token the bearer secret was, even when the request was then refused (expired, SCIM off, scope): for the journal. */
   recognisedTokenId?: string;
+  /** The registered IdP the URL named, even when the request was then refused (token, SCIM off, scope): for the metrics. */
+  registeredProviderId?: string;
 };
 
 /**

@@ -48,6 +48,7 @@ export class ScimAuthenticator implements OnModuleDestroy {
     const providerId = (request.params as Record<string, string>).providerId;
     const provider = isValidProviderId(providerId) ? await this.lookups.find(providerId) : undefined;
     if (!provider) throw ScimError.notFound(`No identity provider "${providerId}"; check the Tenant URL`);
+    (request as ScimRequest).registeredProviderId = provider.providerId;
     const secret = bearerToken(request.headers.authorization);
     if (!secret) throw unauthorized('A bearer token is required');
     // Looked up by its SHA-256: the lookup's timing can only tell about the digest, never the secret.

@@ -9,7 +9,11 @@ export interface ProjectionFigures {
 /** What the event log tells about itself (EventStore fits). */
 export interface EventLogFigures {
   headPosition(): Promise<number>;
+  readAll(afterPosition: number, maxCount: number): Promise<readonly unknown[]>;
 }
+
+/** A lag is counted up to this many events: enough to alert on, bounded in cost. */
+const LAG_COUNT_LIMIT = 10_000;
 
 /** What the Kafka relay tells about itself (IntegrationEventRelay fits). */
 export interface RelayFigures {
@@ -24,13 +28,9 @@ export function observePipeline(metrics: ServiceMetrics, log: EventLogFigures, p
   metrics.gauge('scim_event_log_position', 'Position of the newest event in the log', () => log.headPosition());
   metrics.gauge('scim_projection_position', "The catch-up projector's checkpoint: the log position the read model is built up to (on the SQL stores writes also project inline)", () => projector.checkpoint());
   metrics.gauge(
-    'scim_projection_lag_positions',
-    'Log positions between the newest event and the catch-up projector (events on the SQL stores; on EventStoreDB positions are byte offsets): alert when it keeps growing',
-    async () => {
-      // The checkpoint first: read the other way round, a write between the reads would show as a lag below zero.
-      const projected = await projector.checkpoint();
-      return Math.max(0, (await log.headPosition()) - projected);
-    },
+    'scim_projection_lag_events',
+    `Events in the log after the catch-up projector's checkpoint, counted up to ${LAG_COUNT_LIMIT.toLocaleString('en')} (on the SQL stores writes also project inline): alert when it keeps growing`,
+    async () => (await log.readAll(await projector.checkpoint(), LAG_COUNT_LIMIT)).length,
   );
   metrics.gauge(
     'scim_projection_quarantined_streams',
