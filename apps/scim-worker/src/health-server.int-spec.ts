@@ -12,6 +12,7 @@ describe('scim-worker health server (PGlite)', () => {
   let stores: Stores;
   let server: Server;
   let failing: Error | undefined;
+  let logFailing: Error | undefined;
   let metrics: ServiceMetrics;
 
   beforeAll(async () => {
@@ -22,7 +23,10 @@ describe('scim-worker health server (PGlite)', () => {
     });
     metrics = new ServiceMetrics('scim-worker');
     observePipeline(metrics, stores.events, stores.projector, undefined);
-    server = await startHealthServer({ ...stores, projector }, undefined, metrics, '127.0.0.1', 0);
+    const events = Object.assign(Object.create(stores.events), {
+      headPosition: () => (logFailing ? Promise.reject(logFailing) : stores.events.headPosition()),
+    });
+    server = await startHealthServer({ ...stores, projector, events }, undefined, metrics, '127.0.0.1', 0);
   });
   afterAll(async () => {
     server.close();
@@ -36,12 +40,13 @@ describe('scim-worker health server (PGlite)', () => {
 
   it('answers liveness, and refuses other paths and methods', async () => {
     expect(await get('/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await get('/health/live?probe=kubelet')).toEqual({ status: 200, body: { status: 'ok' } });
     expect((await get('/health/other')).status).toBe(404);
     expect((await get('/health/ready', 'POST')).status).toBe(405);
   });
 
   it('serves Prometheus metrics: the projection position and quarantine, and process figures', async () => {
-    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics?scrape=1`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const body = await response.text();
@@ -53,7 +58,7 @@ describe('scim-worker health server (PGlite)', () => {
   it('is ready with no projection failures', async () => {
     expect(await get('/health/ready')).toEqual({
       status: 200,
-      body: { status: 'ok', projectedPosition: 0, projectionFailures: { quarantinedStreams: 0, quarantinedEvents: 0, failures: [] } },
+      body: { status: 'ok', projectedPosition: 0, logPosition: 0, projectionFailures: { quarantinedStreams: 0, quarantinedEvents: 0, failures: [] } },
     });
   });
 
@@ -81,6 +86,26 @@ describe('scim-worker health server (PGlite)', () => {
       expect(await get('/health/ready')).toEqual({ status: 503, body: { status: 'unavailable', errorClass: 'connection_exception', errorCode: '08006' } });
     } finally {
       failing = undefined;
+    }
+  });
+
+  it('is not ready while the event log does not answer (on EventStoreDB another server than the read model\'s)', async () => {
+    logFailing = Object.assign(new Error('event log unreachable'), { code: 'ECONNREFUSED' });
+    try {
+      expect(await get('/health/ready')).toMatchObject({ status: 503, body: { status: 'unavailable' } });
+    } finally {
+      logFailing = undefined;
+    }
+  });
+
+  it('answers 503, not a hanging request, when the metrics cannot be read', async () => {
+    const broken = { exposition: () => Promise.reject(new Error('registry failed')) } as unknown as ServiceMetrics;
+    const other = await startHealthServer(stores, undefined, broken, '127.0.0.1', 0);
+    try {
+      const response = await fetch(`http://127.0.0.1:${(other.address() as AddressInfo).port}/metrics`, { signal: AbortSignal.timeout(5_000) });
+      expect(response.status).toBe(503);
+    } finally {
+      other.close();
     }
   });
 });
