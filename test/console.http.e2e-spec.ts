@@ -134,6 +134,12 @@ describe('the admin console over HTTP', () => {
     expect(newSecret).toMatch(/^scim_/);
     expect((await browser.get(rotated.headers.get('location')!)).text).not.toContain(newSecret);
     expect((await browser.get(issued.headers.get('location')!)).text).not.toContain(secret);
+    // During the overlap the old token can still be revoked, not rotated again (the API would answer 409); the buttons tell the two apart.
+    const page = (await browser.get(base)).text;
+    expect(page).not.toContain(`${base}/tokens/${tokenId}/rotate`);
+    expect(page).toContain(`${base}/tokens/${tokenId}/revoke`);
+    expect(page).toContain('Revoke Entra (rotated)');
+    expect(page).toContain(`${base}/tokens/${newTokenId}/rotate`);
 
     expect((await browser.post(`${base}/tokens/${newTokenId}/revoke`, {})).status).toBe(303);
     expect((await browser.get(base)).text).toContain(`Token ${newTokenId} revoked.`);

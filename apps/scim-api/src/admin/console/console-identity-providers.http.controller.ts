@@ -187,13 +187,17 @@ ${attributesTable(session, idp)}
 function tokensTable(session: ConsoleSession, idp: ProviderDetails, tokens: readonly TokenSummary[]): SafeHtml {
   const base = idpPath(idp.providerId);
   const rows = tokens.map((t) => {
-    // Buttons name their token: a screen reader's list of buttons tells them apart.
-    const name = t.label ?? t.tokenId;
+    // Buttons name their token: a screen reader's list of buttons tells them apart (during a rotation's overlap two tokens share a label).
+    const name = t.replacedBy ? `${t.label ?? t.tokenId} (rotated)` : (t.label ?? t.tokenId);
     const state = t.revoked ? 'revoked' : t.replacedBy ? `rotated (until ${t.expiresAt ?? '—'})` : 'live';
+    // A rotated token was replaced already: only its replacement can be rotated (the API answers 409).
+    const rotate = t.replacedBy
+      ? null
+      : actionButton(session, `${base}/tokens/${encodeURIComponent(t.tokenId)}/rotate`, `Rotate ${name}`, html`<label>overlap of ${name} <input name="overlap" value="24h" size="5"></label>`);
     const actions =
       t.revoked || idp.retired
         ? null
-        : html`${actionButton(session, `${base}/tokens/${encodeURIComponent(t.tokenId)}/rotate`, `Rotate ${name}`, html`<label>overlap of ${name} <input name="overlap" value="24h" size="5"></label>`)}
+        : html`${rotate}
 ${actionButton(session, `${base}/tokens/${encodeURIComponent(t.tokenId)}/revoke`, `Revoke ${name}`)}`;
     return html`<tr><th scope="row">${t.label ?? '(no label)'}</th><td><code>${t.tokenId}</code></td><td>${t.scopes.join(', ')}</td><td>${t.issuedAt}</td><td>${t.expiresAt ?? 'never'}</td><td>${state}</td><td>${actions}</td></tr>`;
   });
