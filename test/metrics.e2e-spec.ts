@@ -36,6 +36,8 @@ describe('Prometheus metrics at /metrics (issue 11)', () => {
     // Unknown IdPs in URLs: refused, and never a label value (a hostile client cannot grow the series).
     const unknown = Array.from({ length: 5 }, () => `nobody-${randomUUID()}`);
     for (const providerId of unknown) expect((await new ScimClient(server.tenantUrl(providerId), PROVIDER.token).get('/Users')).status).toBe(404);
+    // Whether its poll came first or not, the catch-up projector has taken the writes through by now.
+    await server.stores.projector.catchUp();
 
     const body = await scrape(server.origin);
     expect(sample(body, 'scim_http_requests_total', { provider: 'contoso', route: USERS_ROUTE, method: 'POST', status: '201' })).toBe(3);
@@ -48,6 +50,9 @@ describe('Prometheus metrics at /metrics (issue 11)', () => {
     expect(sample(body, 'scim_event_append_duration_seconds_count', { outcome: 'committed' })).toBeGreaterThanOrEqual(3);
     expect(sample(body, 'scim_projection_position')).toBeGreaterThanOrEqual(0);
     expect(sample(body, 'scim_event_log_position')).toBeGreaterThan(0);
+    // The catch-up projector took the writes through (they were built inline already) and timed its batches.
+    expect(sample(body, 'scim_projection_events_total')).toBeGreaterThan(0);
+    expect(sample(body, 'scim_projection_batch_duration_seconds_count')).toBeGreaterThan(0);
     expect(sample(body, 'scim_projection_lag_events')).toBeGreaterThanOrEqual(0);
     expect(sample(body, 'scim_projection_quarantined_streams')).toBe(0);
     expect(sample(body, 'scim_journal_dropped_entries')).toBe(0);

@@ -3,6 +3,7 @@ import type { ServiceMetrics } from './service-metrics';
 /** What the read-model projector tells about itself (ReadModelProjector fits). */
 export interface ProjectionFigures {
   checkpoint(): Promise<number>;
+  onBatch: (events: number, seconds: number) => void;
   failureReport(): Promise<{ readonly quarantinedStreams: number }>;
 }
 
@@ -25,6 +26,7 @@ export interface RelayFigures {
  * projector and from the relay when this process publishes.
  */
 export function observePipeline(metrics: ServiceMetrics, log: EventLogFigures, projector: ProjectionFigures, relay: RelayFigures | undefined): void {
+  projector.onBatch = (events, seconds) => metrics.observeProjectionBatch(events, seconds);
   metrics.gauge('scim_event_log_position', 'Position of the newest event in the log', () => log.headPosition());
   metrics.gauge('scim_projection_position', "The catch-up projector's checkpoint: the log position the read model is built up to (on the SQL stores writes also project inline)", () => projector.checkpoint());
   metrics.gauge(

@@ -25,6 +25,8 @@ export class ServiceMetrics {
   private readonly requests: Counter<'provider' | 'route' | 'method' | 'status'>;
   private readonly requestSeconds: Histogram<'route' | 'method'>;
   private readonly appendSeconds: Histogram<'outcome'>;
+  private readonly projectionSeconds: Histogram;
+  private readonly projectedEvents: Counter;
 
   constructor(app: 'scim-api' | 'scim-worker') {
     this.registry.setDefaultLabels({ app });
@@ -50,6 +52,17 @@ export class ServiceMetrics {
       buckets: SECONDS_BUCKETS,
       registers,
     });
+    this.projectionSeconds = new Histogram({
+      name: 'scim_projection_batch_duration_seconds',
+      help: "One batch of the catch-up projector (up to 500 events in one transaction): on EventStoreDB the read model's delay behind a write; on the SQL stores writes also project inline",
+      buckets: SECONDS_BUCKETS,
+      registers,
+    });
+    this.projectedEvents = new Counter({
+      name: 'scim_projection_events_total',
+      help: 'Events the catch-up projector of this process took through (projected, already built inline, or quarantined)',
+      registers,
+    });
   }
 
   observeRequest(observation: RequestObservation): void {
@@ -60,6 +73,11 @@ export class ServiceMetrics {
 
   observeAppend(outcome: AppendOutcome, seconds: number): void {
     this.appendSeconds.observe({ outcome }, seconds);
+  }
+
+  observeProjectionBatch(events: number, seconds: number): void {
+    this.projectionSeconds.observe(seconds);
+    this.projectedEvents.inc(events);
   }
 
   /**

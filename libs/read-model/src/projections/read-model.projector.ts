@@ -49,6 +49,8 @@ export class ReadModelProjector {
   private timer: NodeJS.Timeout | undefined;
   /** The failure the polling loop last logged, so an outage is logged once rather than every poll. */
   private failing: string | undefined;
+  /** Told of every batch committed: how many events it took through and how long it took (metrics). */
+  onBatch: (events: number, seconds: number) => void = () => undefined;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -144,7 +146,9 @@ export class ReadModelProjector {
         this.projected = position;
         continue;
       }
+      const started = performance.now();
       const outcome = await this.applyBatch(batch);
+      this.onBatch(batch.length, (performance.now() - started) / 1000);
       this.projected = outcome.position;
       outcome.quarantined.forEach((event) => this.logQuarantined(event));
     }
