@@ -1,4 +1,6 @@
-import { ApiResponse } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiQuery, ApiResponse } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 export const adminRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -155,6 +157,20 @@ export const ADMIN_SCHEMAS = {
     additionalProperties: false,
   },
 };
+
+/** One query parameter as its handler checks it; the handlers answer 400 to any key they do not list. */
+interface QueryParameter {
+  readonly description?: string;
+  readonly schema: SchemaObject;
+  readonly required?: boolean;
+}
+
+/** An admin route's query parameters, by name (optional unless `required`: ApiQuery's default is the other way). */
+export const AdminQuery = (parameters: Record<string, QueryParameter>) =>
+  applyDecorators(...Object.entries(parameters).map(([name, { required = false, ...parameter }]) => ApiQuery({ name, required, ...parameter })));
+
+/** An ISO 8601 time with a zone, as parseInstant takes it. */
+export const INSTANT: SchemaObject = { type: 'string', format: 'date-time', examples: ['2026-12-02T07:00:00Z'] };
 
 /** An admin answer (application/json). */
 export const AdminAnswer = (status: number, description: string, schema: object) => ApiResponse({ status, description, content: { 'application/json': { schema } } });

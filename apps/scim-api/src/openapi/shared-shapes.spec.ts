@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { describeSharedShapes, scimErrorStatuses, withPathParameters } from './shared-shapes';
+import { describeSharedShapes, scimErrorStatuses, scimQueryParameters, withPathParameters } from './shared-shapes';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const doc = (paths: OpenAPIObject['paths']): OpenAPIObject => ({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths, components: {} });
@@ -64,5 +64,16 @@ describe('withPathParameters', () => {
     const declared = { name: 'userId', in: 'path' as const, required: true, schema: { type: 'string' as const, maxLength: 9 } };
     expect(withPathParameters('/a/{providerId}/Users/{userId}', [declared])).toEqual([{ name: 'providerId', in: 'path', required: true, schema: { type: 'string' } }, declared]);
     expect(withPathParameters('/health/live')).toEqual([]);
+  });
+});
+
+describe('scimQueryParameters', () => {
+  it('gives the RFC 7644 §3.4.2 list parameters to GET /Users, attributes and excludedAttributes to GET /Users/{id}, and none to writes', () => {
+    const names = (path: string, method: string) => scimQueryParameters(path, method).map((p) => p.name);
+    expect(names(USERS, 'get')).toEqual(['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes']);
+    expect(names(`${USERS}/{userId}`, 'get')).toEqual(['attributes', 'excludedAttributes']);
+    expect(names(USERS, 'post')).toEqual([]);
+    expect(names(`${USERS}/{userId}`, 'patch')).toEqual([]);
+    expect(names('/scim/v2/enterprise-idps/{providerId}/Schemas', 'get')).toEqual([]);
   });
 });

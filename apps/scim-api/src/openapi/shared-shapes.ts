@@ -1,7 +1,7 @@
 import { userJsonSchema } from '@app/scim/schema/json-schema';
 import { UserSchema } from '@app/scim/schema/user-schema';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { OperationObject, ParameterObject, PathItemObject, RequestBodyObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OperationObject, ParameterObject, PathItemObject, ReferenceObject, RequestBodyObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ADMIN_SCHEMAS } from './admin-shapes';
 import { OPERATION_METHODS, SCIM_SCHEMAS, scimRef } from './scim-shapes';
 
@@ -46,13 +46,18 @@ export function describeSharedShapes(document: OpenAPIObject): OpenAPIObject {
     components: {
       ...document.components,
       // JSON Schema 2020-12 keywords (const, examples) that @nestjs/swagger's OpenAPI 3.0 types lack.
-      schemas: { ...document.components?.schemas, ...SCIM_SCHEMAS, ScimUser: userJsonSchema(UserSchema.withCustomAttributes()), AdminError: ADMIN_ERROR_SCHEMA, ...ADMIN_SCHEMAS } as Record<string, SchemaObject>,
+      schemas: { ...closed(document.components?.schemas), ...SCIM_SCHEMAS, ScimUser: userJsonSchema(UserSchema.withCustomAttributes()), AdminError: ADMIN_ERROR_SCHEMA, ...ADMIN_SCHEMAS } as Record<string, SchemaObject>,
       securitySchemes: {
         scimBearer: { type: 'http', scheme: 'bearer', description: "The IdP's secret token (Entra's \"Secret Token\")" },
         adminBearer: { type: 'http', scheme: 'bearer', description: 'An admin token (ADMIN_TOKEN or one issued at /admin/v1/admin-tokens)' },
       },
     },
   };
+}
+
+/** Nest's own schemas are the admin bodies' DTOs, and adminBody refuses a member its DTO does not list. */
+function closed(schemas: Record<string, SchemaObject | ReferenceObject> = {}): Record<string, SchemaObject | ReferenceObject> {
+  return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, { ...schema, additionalProperties: false }]));
 }
 
 const ADMIN_ERROR_SCHEMA = {
@@ -97,10 +102,35 @@ function scimOperation(path: string, method: string, operation: OperationObject)
   const errors = Object.fromEntries(scimErrorStatuses(path, method, declared).map((status) => [status, scimErrorResponse(status)]));
   return {
     ...operation,
+    parameters: [...(operation.parameters ?? []), ...scimQueryParameters(path, method)],
     security: [{ scimBearer: [] }],
     ...(operation.requestBody ? { requestBody: asScimJson(operation.requestBody as RequestBodyObject, [SCIM_CONTENT_TYPE, 'application/json']) } : {}),
     responses: { ...Object.fromEntries(Object.entries(declared).map(([status, response]) => [status, asScimJson(response)])), ...errors },
   };
+}
+
+/** RFC 7644 §3.4.2.5, read by GETs of users (a write answers the whole user): comma-separated names or paths, repeated keys joined. */
+const ATTRIBUTE_SELECTION: ParameterObject[] = [
+  { name: 'attributes', in: 'query', required: false, description: 'Show only these attributes (id and schemas always), e.g. userName,emails', schema: { type: 'string' } },
+  { name: 'excludedAttributes', in: 'query', required: false, description: 'Leave these attributes out, e.g. groups,phoneNumbers', schema: { type: 'string' } },
+];
+
+/** RFC 7644 §3.4.2, as the list handler reads them (names case-insensitive, as SCIM's are). */
+const LIST_PARAMETERS: ParameterObject[] = [
+  { name: 'filter', in: 'query', required: false, description: 'RFC 7644 §3.4.2.2, e.g. userName eq "ada@example.com"', schema: { type: 'string' } },
+  { name: 'startIndex', in: 'query', required: false, description: '1-based index of the first result; below 1 means 1', schema: { type: 'integer', default: 1 } },
+  { name: 'count', in: 'query', required: false, description: 'At most this many results: negative means 0, more than ServiceProviderConfig filter.maxResults means that many', schema: { type: 'integer' } },
+  { name: 'sortBy', in: 'query', required: false, description: 'An attribute path, e.g. userName; unsorted lists are in id order', schema: { type: 'string' } },
+  { name: 'sortOrder', in: 'query', required: false, description: 'Any case', schema: { type: 'string', enum: ['ascending', 'descending'], default: 'ascending' } },
+  ...ATTRIBUTE_SELECTION,
+];
+
+/** The query parameters of the SCIM operations that read any: declared here by path so the users controller stays about HTTP handling. */
+export function scimQueryParameters(path: string, method: string): ParameterObject[] {
+  if (method !== 'get') return [];
+  if (/\/Users$/.test(path)) return LIST_PARAMETERS;
+  if (/\/Users\/\{[^}]+\}$/.test(path)) return ATTRIBUTE_SELECTION;
+  return [];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ExportAnswer } from '../../openapi/admin-shapes';
+import { AdminQuery, ExportAnswer } from '../../openapi/admin-shapes';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import { LOGGER } from '../../app.tokens';
 import { whenRequestEnds } from '../../http/when-request-ends';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
 import type { ExportScope } from '@app/audit/export-records';
+import { PROVIDER_ID_MAX_LENGTH } from '@app/identity/identity-provider/provider-id';
 import type { ExportEnd } from '@app/audit/export-writer';
 import { exportScope } from './export-scope';
 import { EventLogExport } from './export-source';
@@ -25,6 +26,10 @@ export class EventLogExportController {
    * short, so the file has no trailer and fails verification.
    */
   @ExportAnswer()
+  @AdminQuery({
+    providerId: { description: "Only this IdP's events", schema: { type: 'string', pattern: `^[A-Za-z0-9][A-Za-z0-9._-]{0,${PROVIDER_ID_MAX_LENGTH - 1}}$` } },
+    userId: { description: "Only this user's events (needs providerId)", schema: { type: 'string', format: 'uuid' } },
+  })
   @Get('export')
   async export(@Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const scope = exportScope(query);

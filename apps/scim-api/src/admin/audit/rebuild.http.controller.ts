@@ -2,6 +2,7 @@ import { AdminAnswer, adminRef } from '../../openapi/admin-shapes';
 import { RebuildJobRunner } from '@app/read-model/rebuild/rebuild-job-runner';
 import { RebuildJobs, RebuildRunningError } from '@app/read-model/rebuild/rebuild-jobs';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Admin, AdminProvenance } from '../auth/admin-provenance.decorator';
@@ -10,10 +11,12 @@ import { AdminRequestError } from '../http/admin-errors';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
 
 export class StartRebuildDto {
+  @ApiPropertyOptional({ default: false, description: 'Compare the rebuilt read model with the live one, row by row' })
   @IsOptional()
   @IsBoolean({ message: 'verify must be true or false' })
   verify?: boolean;
 
+  @ApiPropertyOptional({ default: false, description: 'Then make the live read model equal to the rebuilt one' })
   @IsOptional()
   @IsBoolean({ message: 'promote must be true or false' })
   promote?: boolean;
@@ -32,6 +35,7 @@ export class ReadModelRebuildController {
   @AdminAnswer(202, 'The job, started', adminRef('RebuildJob'))
   @Post()
   @HttpCode(202)
+  @ApiBody({ type: StartRebuildDto, required: false })
   async start(@Admin() admin: AdminProvenance, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const { verify = false, promote = false } = adminBody(StartRebuildDto, body);
     try {

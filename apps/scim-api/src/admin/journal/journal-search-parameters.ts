@@ -20,9 +20,9 @@ export interface JournalSearchParameters {
 const IDENTIFIERS = ['email', 'userName', 'externalId', 'userId'] as const;
 const PARAMETERS = [...IDENTIFIERS, 'providerId', 'from', 'to', 'status', 'limit', 'cursor'];
 /** Longer than any indexed value (SCIM_MAX_INDEXED_STRING_LENGTH is at most 600) or provider id: matches nothing. */
-const MAX_VALUE_CHARS = 1_024;
+export const MAX_VALUE_CHARS = 1_024;
 export const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1_000;
+export const MAX_LIMIT = 1_000;
 
 /** The query string as a search, or a 400 naming what is wrong. */
 export function parseJournalSearch(query: Record<string, unknown>): JournalSearchParameters {

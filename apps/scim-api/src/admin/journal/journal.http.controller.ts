@@ -1,12 +1,26 @@
-import { AdminAnswer, adminRef } from '../../openapi/admin-shapes';
+import { AdminAnswer, AdminQuery, adminRef, INSTANT } from '../../openapi/admin-shapes';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { AdminRequestError } from '../http/admin-errors';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
-import { parseJournalSearch } from './journal-search-parameters';
+import { DEFAULT_LIMIT, MAX_LIMIT, MAX_VALUE_CHARS, parseJournalSearch } from './journal-search-parameters';
 import { JournalSearch } from './journal-search';
 import { journalEntryView } from './journal-views';
 
 const MAX_REQUEST_ID_CHARS = 128;
+
+const text = (description: string) => ({ description, schema: { type: 'string', minLength: 1, maxLength: MAX_VALUE_CHARS } });
+const JOURNAL_SEARCH_QUERY = {
+  email: text('Requests about the user with this email'),
+  userName: text('Requests about the user with this userName'),
+  externalId: text('Requests about the user with this externalId'),
+  userId: text('Requests about this user id'),
+  providerId: text('Requests to this IdP'),
+  from: { description: 'Requests received at or after this time', schema: INSTANT },
+  to: { description: 'Requests received at or before this time', schema: INSTANT },
+  status: { description: 'A status class (2xx, 4xx, 5xx) or code (409)', schema: { type: 'string', pattern: '^[1-5]([xX]{2}|[0-9]{2})$' } },
+  limit: { description: 'Entries per page', schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
+  cursor: { description: "The previous page's nextCursor", schema: { type: 'string' } },
+};
 
 /** The request journal, for support: what each SCIM request carried and what it got. */
 @Controller(`${ADMIN_ROUTE_PREFIX}/journal`)
@@ -15,6 +29,7 @@ export class JournalController {
 
   /** ?email= ?userName= ?externalId= ?userId= (any of them) ?providerId= ?from= ?to= ?status= ?limit= ?cursor=, oldest first. */
   @AdminAnswer(200, 'The SCIM requests that match, oldest first', adminRef('JournalPage'))
+  @AdminQuery(JOURNAL_SEARCH_QUERY)
   @Get()
   async search(@Query() query: Record<string, unknown>) {
     const page = await this.journal.search(parseJournalSearch(query));

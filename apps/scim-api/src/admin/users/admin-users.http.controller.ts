@@ -8,7 +8,7 @@ import { adminBody } from '../http/admin-body';
 import { AdminRequestError } from '../http/admin-errors';
 import { ADMIN_ROUTE_PREFIX } from '../http/admin-paths';
 import { ApiBody, ApiProperty } from '@nestjs/swagger';
-import { AdminAnswer, adminListOf, adminRef } from '../../openapi/admin-shapes';
+import { AdminAnswer, adminListOf, AdminQuery, adminRef } from '../../openapi/admin-shapes';
 
 export class ClearAttributesDto {
   @ApiProperty({ type: [String], minItems: 1, maxItems: 100, examples: [['title', 'phoneNumbers[type eq "mobile"].value', 'JobCode']] })
@@ -29,6 +29,7 @@ export class AdminUsersController {
 
   /** Exactly one of ?userName=, ?email=, ?externalId=; a user awaiting re-provisioning is found too. */
   @Get()
+  @AdminQuery(Object.fromEntries(LOOKUPS.map((by) => [by, { description: `Exactly one of ${LOOKUPS.join(', ')}`, schema: { type: 'string' } }])))
   @AdminAnswer(200, 'The users found (also those awaiting re-provisioning)', adminListOf('users', 'AdministeredUser'))
   async find(@Param('providerId') providerId: string, @Query() query: Record<string, unknown>) {
     const given = LOOKUPS.filter((by) => query[by] !== undefined);

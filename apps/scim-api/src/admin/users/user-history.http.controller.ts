@@ -1,4 +1,4 @@
-import { AdminAnswer, adminRef } from '../../openapi/admin-shapes';
+import { AdminAnswer, AdminQuery, adminRef, INSTANT } from '../../openapi/admin-shapes';
 import { LogPoint, parseInstant, parseLogPoint } from '@app/identity/user/user.history';
 import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
@@ -18,6 +18,7 @@ export class UserHistoryController {
 
   /** Every event of the user in order, with its provenance; ?from= and ?to= (ISO 8601, inclusive) narrow it. */
   @AdminAnswer(200, "Every event of the user, in order, with who acted and in which request", adminRef('UserHistory'))
+  @AdminQuery({ from: { description: 'Events at or after this time', schema: INSTANT }, to: { description: 'Events at or before this time', schema: INSTANT } })
   @Get('history')
   async history(@Param('providerId') providerId: string, @Param('userId', UserIdPipe) userId: string, @Query() query: Record<string, unknown>) {
     onlyParameters(query, ['from', 'to']);
@@ -27,6 +28,13 @@ export class UserHistoryController {
 
   /** The user's SCIM representation folded from its stream up to ?at= (an ISO 8601 time or a log position). */
   @AdminAnswer(200, 'The user as the log says it was then', adminRef('UserAsOf'))
+  @AdminQuery({
+    at: {
+      required: true,
+      description: 'An ISO 8601 time with a zone, or a log position (a positive integer)',
+      schema: { type: 'string', anyOf: [INSTANT, { pattern: '^[1-9][0-9]{0,14}$' }] },
+    },
+  })
   @Get('as-of')
   async asOf(@Req() request: FastifyRequest, @Param('providerId') providerId: string, @Param('userId', UserIdPipe) userId: string, @Query() query: Record<string, unknown>) {
     onlyParameters(query, ['at']);
