@@ -212,7 +212,47 @@ def check_image_context(m):
                     m.problem('Dockerfile', f'copies {source}, which does not exist')
 
 
-RULES = (check_kustomization, check_variables, check_no_literal_secrets, check_workloads, check_ports, check_scaling, check_compose, check_image_context)
+# Created by the operator (deploy/README.md), so no manifest holds it.
+OPERATOR_SECRETS = {'scim-ingress-secrets'}
+
+
+def selected_ports(m, selector):
+    """The container ports (name -> number) of the pods a label selector picks."""
+    ports = {}
+    for _, _, pod, container in containers(m):
+        labels = pod['metadata'].get('labels', {})
+        if selector and all(labels.get(k) == v for k, v in selector.items()):
+            ports.update({p.get('name'): p['containerPort'] for p in container.get('ports', [])})
+    return ports
+
+
+def check_references(m):
+    """What one manifest names in another: a Service's or a policy's port, a workload's configuration."""
+    for path, service in m.of_kind('Service'):
+        ports = selected_ports(m, service['spec'].get('selector', {}))
+        if not ports:
+            m.problem(path.name, f"Service {service['metadata']['name']} selects no pod of these manifests")
+        for port in service['spec']['ports']:
+            target = port.get('targetPort', port['port'])
+            if target not in ports and target not in ports.values():
+                m.problem(path.name, f"Service {service['metadata']['name']} targets port {target}, which its pods do not declare")
+    for path, policy in m.of_kind('NetworkPolicy'):
+        ports = selected_ports(m, policy['spec']['podSelector'].get('matchLabels', {}))
+        for rule in policy['spec'].get('ingress', []):
+            for port in rule.get('ports', []):
+                if port.get('port') not in ports and port.get('port') not in ports.values():
+                    m.problem(path.name, f"NetworkPolicy {policy['metadata']['name']} opens port {port.get('port')}, which its pods do not declare")
+    config_maps = {doc['metadata']['name'] for _, doc in m.of_kind('ConfigMap')}
+    secrets = {doc['metadata']['name'] for _, doc in m.of_kind('Secret')} | OPERATOR_SECRETS
+    for path, _, _, container in containers(m):
+        for source in container.get('envFrom', []):
+            if 'configMapRef' in source and source['configMapRef']['name'] not in config_maps:
+                m.problem(path.name, f"envFrom names ConfigMap {source['configMapRef']['name']}, which no manifest defines")
+            if 'secretRef' in source and source['secretRef']['name'] not in secrets:
+                m.problem(path.name, f"envFrom names Secret {source['secretRef']['name']}, which neither a manifest nor deploy/README.md creates")
+
+
+RULES = (check_kustomization, check_references, check_variables, check_no_literal_secrets, check_workloads, check_ports, check_scaling, check_compose, check_image_context)
 
 
 def main():

@@ -78,6 +78,9 @@ describe('deploy/validate-manifests.sh', () => {
     ['a container port apart from its variable', 'deploy/kubernetes/configmap.yaml', 'ADMIN_PORT: "3002"', 'ADMIN_PORT: "3003"', /port admin is 3002 but the ConfigMap's ADMIN_PORT is 3003/],
     ['a root container', 'deploy/kubernetes/scim-worker.deployment.yaml', 'runAsNonRoot: true', 'runAsNonRoot: false', /securityContext runAsNonRoot must be True/],
     ['replicas beside the autoscaler', 'deploy/kubernetes/scim-api.deployment.yaml', '  revisionHistoryLimit: 5', '  replicas: 2\n  revisionHistoryLimit: 5', /scim-api sets replicas/],
+    ['a Service port its pods do not declare', 'deploy/kubernetes/scim-api.service.yaml', 'targetPort: admin', 'targetPort: admn', /Service scim-api-admin targets port admn, which its pods do not declare/],
+    ['a policy port its pods do not declare', 'deploy/kubernetes/networkpolicy.yaml', 'port: health', 'port: metrics', /NetworkPolicy scim-worker opens port metrics/],
+    ['a ConfigMap no manifest defines', 'deploy/kubernetes/scim-worker.deployment.yaml', 'name: scim-ingress-config', 'name: scim-worker-config', /envFrom names ConfigMap scim-worker-config, which no manifest defines/],
     ['a manifest kustomize would leave out', 'deploy/kubernetes/kustomization.yaml', '  - networkpolicy.yaml\n', '', /does not list networkpolicy\.yaml/],
     ['a build input .dockerignore keeps out', '.dockerignore', '!libs/\n', '', /copies libs, which \.dockerignore keeps out of the build context/],
   ];
