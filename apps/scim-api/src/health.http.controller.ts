@@ -4,7 +4,7 @@ import { ReadModelProjector } from '@app/read-model/projections/read-model.proje
 import { ScimError } from '@app/scim/errors/scim-error';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { RELAY, STORES } from './app.tokens';
-import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 
 /** Liveness and readiness for orchestrators; readiness touches the database and reports publishing lag. */
 @Controller('health')
@@ -29,6 +29,10 @@ export class HealthController {
   @ApiOkResponse({
     description: 'The database and the event log answer; projection status, the log position and, with Kafka, the relay lag',
     content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { enum: ['ok', 'degraded'] }, projectedPosition: { type: 'integer' }, logPosition: { type: 'integer' }, projectionFailures: { type: 'object' }, kafka: { type: 'object' } } } } },
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'The database or the event log does not answer (RFC 7644 §3.12 error JSON, with Retry-After)',
+    content: { 'application/scim+json': { schema: { $ref: '#/components/schemas/ScimError' } } },
   })
   async ready() {
     await this.stores.db.query('SELECT 1');
