@@ -65,6 +65,12 @@ describe('a scan in keyset batches', () => {
     );
   });
 
+  it('answers an empty page, not an error, for a startIndex beyond any integer column', async () => {
+    const page = await new UserReadModel(db, { firstBatchRows: 7 }).list('p1', { ...query('userName sw "u"', 1e20, 10), scan: true });
+    expect(page.rows).toEqual([]);
+    expect(page.totalResults).toBeGreaterThan(0);
+  });
+
   it('sizes batches by time as well: the same answer as one statement', async () => {
     const q = query('userName co "user" or title pr', 3, 25);
     expect(await new UserReadModel(db, { firstBatchRows: 2 }).list('p1', { ...q, scan: true })).toEqual(await new UserReadModel(db).list('p1', q));

@@ -62,7 +62,9 @@ export async function scanUsers<Row>(db: SqlExecutor, seen: string, columns: str
   for (;;) {
     const take = Math.max(0, query.count - rows.length);
     const started = performance.now();
-    const answer = await db.query<BatchRow<Row>>(sql, [...params, lastId, batchRows, Math.max(0, first - total), take]);
+    // Neither goes past the batch (no hit's ord does), so a startIndex beyond int4 stays a valid parameter.
+    const skipHits = Math.min(batchRows, Math.max(0, first - total));
+    const answer = await db.query<BatchRow<Row>>(sql, [...params, lastId, batchRows, skipHits, Math.min(batchRows, take)]);
     const elapsedMs = performance.now() - started;
     const { scanned, matched, last_id } = answer[0];
     rows.push(...answer.filter((row) => row.user_id !== null));
