@@ -4,16 +4,17 @@ import { ScimError } from '@app/scim/errors/scim-error';
 import { listResponseWithin } from '@app/scim/messages/list-response';
 import { renderUser, userEtag } from '@app/scim/resource/render-user';
 import { parseAttributeList, selectAttributes } from '@app/scim/resource/select-attributes';
-import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiNoContentResponse } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ScimAnswer, ScimBody, scimListOf, scimRef } from '../openapi/scim-shapes';
 import { APP_CONFIG } from '../app.tokens';
 import { ScimAuthGuard } from '../auth/scim-auth.guard';
 import { ScimContext } from '../auth/scim-context.decorator';
 import type { ScimRequestContext } from '../auth/scim-request-context';
 import { parseIfMatch } from '../http/if-match';
+import { searchPause } from '../http/rate-limits/search-requests';
 import { UserIdPipe } from '../http/user-id.pipe';
 import { SCIM_ROUTE_PREFIX } from '../http/resource-locations';
 import { validateEnvelope } from '../http/validate-envelope';
@@ -53,8 +54,8 @@ export class UsersController {
 
   @Get('Users')
   @ScimAnswer(200, 'The matching users', scimListOf('ScimUser'))
-  async list(@ScimContext() context: ScimRequestContext, @Query() query: Record<string, unknown>) {
-    return this.search(context, validateEnvelope(SearchRequestDto, query));
+  async list(@ScimContext() context: ScimRequestContext, @Query() query: Record<string, unknown>, @Req() request: FastifyRequest) {
+    return this.search(context, validateEnvelope(SearchRequestDto, query), request);
   }
 
   /** RFC 7644 §3.4.3: a search at the root covers every resource type, and Users is the only one. */
@@ -62,8 +63,8 @@ export class UsersController {
   @HttpCode(200)
   @ScimBody(scimRef('ScimSearchRequest'))
   @ScimAnswer(200, 'The matching users', scimListOf('ScimUser'))
-  async searchByPost(@ScimContext() context: ScimRequestContext) {
-    return this.search(context, validateEnvelope(SearchRequestDto, context.body));
+  async searchByPost(@ScimContext() context: ScimRequestContext, @Req() request: FastifyRequest) {
+    return this.search(context, validateEnvelope(SearchRequestDto, context.body), request);
   }
 
   @Get('Users/:userId')
@@ -113,8 +114,8 @@ export class UsersController {
     await this.commands.execute(new DeleteUserCommand(context.providerId, userId, provenanceOf(context), parseIfMatch(ifMatch)));
   }
 
-  private async search(context: ScimRequestContext, search: SearchRequestDto) {
-    const page = await this.queries.execute(new ListUsersQuery(context.providerId, context.schema, search));
+  private async search(context: ScimRequestContext, search: SearchRequestDto, request: FastifyRequest) {
+    const page = await this.queries.execute(new ListUsersQuery(context.providerId, context.schema, search, searchPause(request)));
     const include = parseAttributeList(context.schema, search.attributes);
     const exclude = parseAttributeList(context.schema, search.excludedAttributes);
     const resources = this.renderEach(context, page.rows, include, exclude);

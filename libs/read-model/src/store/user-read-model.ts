@@ -1,6 +1,7 @@
 import type { SqlDatabase } from '@app/platform/database/sql-database';
 import type { UserAttributes } from '@app/scim/resource/user-attributes';
 import { emailValueCondition } from '../query/email-index-sql';
+import { ScanOptions, scanUsers } from './user-scan';
 
 export interface UserRow {
   readonly userId: string;
@@ -30,7 +31,17 @@ export interface UserQuery {
   /** 1-based (RFC 7644 §3.4.2.4). */
   readonly startIndex: number;
   readonly count: number;
+  /**
+   * The filter may have to read every user of the IdP (not an indexed lookup): in user_id order
+   * it is then read in batches ({@link scanUsers}), so no one statement holds the database long.
+   */
+  readonly scan?: boolean;
+  /** Awaited before each batch of a scan but the first (the caller's yield to other work). */
+  readonly betweenBatches?: () => Promise<void>;
 }
+
+/** The order without sortBy; a scan in it can go by the primary key in batches. */
+const BY_USER_ID = /^u\.user_id( ASC)?$/;
 
 interface Row {
   user_id: string;
@@ -55,7 +66,10 @@ const LOOKUPS: Record<UserLookup, string> = {
 
 /** Reads live users of one IdP; every query is scoped by provider id first. */
 export class UserReadModel {
-  constructor(private readonly db: SqlDatabase) {}
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly scanOptions: ScanOptions = {},
+  ) {}
 
   async findById(providerId: string, userId: string): Promise<UserRow | undefined> {
     const [row] = await this.db.query<Row>(`SELECT ${COLUMNS} FROM scim_users u WHERE ${SEEN_BY_IDP} AND u.user_id = $2`, [providerId, userId]);
@@ -63,6 +77,10 @@ export class UserReadModel {
   }
 
   async list(providerId: string, query: UserQuery): Promise<UserPage> {
+    if (query.scan && BY_USER_ID.test(query.orderBy)) {
+      const page = await scanUsers<Row>(this.db, SEEN_BY_IDP, COLUMNS, providerId, query, { ...this.scanOptions, betweenBatches: query.betweenBatches });
+      return { totalResults: page.totalResults, rows: page.rows.map(toUserRow) };
+    }
     // The filter's placeholders start at $2; $1 is the provider.
     const where = query.where ? `${SEEN_BY_IDP} AND (${query.where.sql})` : SEEN_BY_IDP;
     const params = [providerId, ...(query.where?.params ?? [])];

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@app/platform/config/app-config';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ScimRequest } from '../../auth/scim-auth.guard';
-import { FairTurns } from './fair-turns';
+import { FairTurns, SEARCH_MAX_YIELD_MS } from './fair-turns';
 import { isSearch, searchWorkBegins } from './search-requests';
 
 /** Requests at work at once with a PostgreSQL server (at most the pool size): more only made other IdPs wait longer (bench:noisy). */
@@ -22,14 +22,21 @@ export function workSlots(config: AppConfig): number {
  * client left meanwhile: Fastify still runs the handler to its response, so a client that
  * disconnected at once would otherwise get any number of requests worked on outside the turns. A
  * search (marked by the searches hook, registered before this one) yields to other IdPs' work
- * ({@link FairTurns}).
+ * ({@link FairTurns}) when it starts and between the batches it reads ({@link searchPause}).
  */
 export function workInFairTurns(fastify: FastifyInstance, turns: FairTurns): void {
   const turnOf = new WeakMap<FastifyRequest, () => void>();
   fastify.addHook('preHandler', async (request: ScimRequest) => {
     if (!request.scimCaller) return;
-    turnOf.set(request, await turns.take(request.scimCaller.providerId, isSearch(request)));
-    searchWorkBegins(request);
+    const { providerId } = request.scimCaller;
+    turnOf.set(request, await turns.take(providerId, isSearch(request)));
+    // Between its batches a search waits for other IdPs' work, SEARCH_MAX_YIELD_MS at most in all (no search starves).
+    let yieldLeftMs = SEARCH_MAX_YIELD_MS;
+    searchWorkBegins(request, async () => {
+      const started = performance.now();
+      await turns.othersIdle(providerId, yieldLeftMs);
+      yieldLeftMs -= performance.now() - started;
+    });
   });
   fastify.addHook('onSend', async (request, _reply, payload) => {
     turnOf.get(request)?.();

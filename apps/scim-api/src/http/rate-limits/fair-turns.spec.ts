@@ -3,6 +3,43 @@ import { FairTurns, SEARCH_MAX_YIELD_MS } from './fair-turns';
 import { workSlots } from './fair-turns.hook';
 
 describe('FairTurns', () => {
+  describe('othersIdle (a batched search\'s pause)', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('resolves at once when no other IdP is at work, its own requests notwithstanding', async () => {
+      const turns = new FairTurns(4);
+      await turns.take('a');
+      await expect(turns.othersIdle('a', 1000)).resolves.toBeUndefined();
+    });
+
+    it('waits until the other IdPs\' requests at work are done', async () => {
+      const turns = new FairTurns(4);
+      const b1 = await turns.take('b');
+      const b2 = await turns.take('b');
+      let resumed = false;
+      void turns.othersIdle('a', 1000).then(() => (resumed = true));
+      b1();
+      await Promise.resolve();
+      expect(resumed).toBe(false);
+      b2();
+      await Promise.resolve();
+      expect(resumed).toBe(true);
+    });
+
+    it('waits no longer than maxMs, so a search is never starved', async () => {
+      jest.useFakeTimers();
+      const turns = new FairTurns(4);
+      await turns.take('b');
+      let resumed = false;
+      void turns.othersIdle('a', 50).then(() => (resumed = true));
+      await jest.advanceTimersByTimeAsync(49);
+      expect(resumed).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(resumed).toBe(true);
+      await expect(turns.othersIdle('a', 0)).resolves.toBeUndefined();
+    });
+  });
+
   it('lets `slots` requests work at once and the others wait', async () => {
     const turns = new FairTurns(3);
     const first = await turns.take('a');

@@ -24,6 +24,8 @@ export class FairTurns {
   private readonly maxPerKey: number;
   /** Insertion order is the order of turns: a key that was served goes to the back. */
   private readonly waiting = new Map<string, Waiter[]>();
+  /** Searches paused between batches until no other key is at work ({@link othersIdle}). */
+  private readonly pausedFor = new Set<{ readonly key: string; readonly resume: () => void }>();
 
   constructor(
     private readonly slots: number,
@@ -42,6 +44,28 @@ export class FairTurns {
       this.waiting.set(key, queue);
       // Nothing else may end a turn before its yield is over (another IdP's request long at work).
       if (search) setTimeout(() => this.next(), SEARCH_MAX_YIELD_MS).unref();
+    });
+  }
+
+  /**
+   * Resolves once no key other than `key` has a request at work, or after `maxMs`: a search
+   * that is read in batches waits here before each batch, so another IdP's request that started
+   * during the search has the database to itself (PGlite runs one statement at a time) rather than
+   * taking turns with the scan's batches.
+   */
+  othersIdle(key: string, maxMs: number): Promise<void> {
+    if (this.working === (this.workingPerKey.get(key) ?? 0) || maxMs <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const paused = {
+        key,
+        resume: () => {
+          clearTimeout(timer);
+          this.pausedFor.delete(paused);
+          resolve();
+        },
+      };
+      const timer = setTimeout(paused.resume, maxMs);
+      this.pausedFor.add(paused);
     });
   }
 
@@ -70,6 +94,7 @@ export class FairTurns {
       if (left > 0) this.workingPerKey.set(key, left);
       else this.workingPerKey.delete(key);
       this.next();
+      for (const paused of this.pausedFor) if (this.working === (this.workingPerKey.get(paused.key) ?? 0)) paused.resume();
     };
   }
 

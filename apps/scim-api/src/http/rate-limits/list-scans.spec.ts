@@ -1,5 +1,6 @@
 import { DEFAULT_SCIM_LIMITS } from '@app/scim/limits/scim-limits';
-import { mayScanUsers } from './list-scans';
+import { parseFilter } from '@app/scim/filter/filter-parser';
+import { mayScanUsers, scansUsers } from './list-scans';
 
 describe('mayScanUsers', () => {
   it.each([
@@ -30,5 +31,14 @@ describe('mayScanUsers', () => {
     ['a repeated filter parameter', ['userName co "a"', 'userName co "b"']],
   ])('does not count %s, which the handler refuses with a 400 before any query', (_name, filter) => {
     expect(mayScanUsers(filter, DEFAULT_SCIM_LIMITS)).toBe(false);
+  });
+});
+
+describe('scansUsers', () => {
+  it('reads in batches no filter and any filter but eq joined by and', () => {
+    expect(scansUsers(undefined)).toBe(true);
+    expect(scansUsers(parseFilter('userName co "x" or title pr', DEFAULT_SCIM_LIMITS))).toBe(true);
+    expect(scansUsers(parseFilter('userName eq "a" and externalId eq "b"', DEFAULT_SCIM_LIMITS))).toBe(false);
+    expect(scansUsers(parseFilter('emails[type eq "work"].value eq "a@example.com"', DEFAULT_SCIM_LIMITS))).toBe(false);
   });
 });

@@ -11,10 +11,15 @@ export function mayScanUsers(filter: unknown, limits: FilterLimits): boolean {
   if (filter === undefined) return true;
   if (typeof filter !== 'string') return false;
   try {
-    return !onlyEqualities(parseFilter(filter, limits));
+    return scansUsers(parseFilter(filter, limits));
   } catch {
     return false;
   }
+}
+
+/** Whether a parsed filter (or none) may read every user of the IdP: anything but `eq` comparisons joined by `and`. */
+export function scansUsers(filter: Filter | undefined): boolean {
+  return filter === undefined || !onlyEqualities(filter);
 }
 
 function onlyEqualities(filter: Filter): boolean {

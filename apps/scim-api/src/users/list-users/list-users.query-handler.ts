@@ -6,6 +6,7 @@ import { parseFilter } from '@app/scim/filter/filter-parser';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG } from '../../app.tokens';
+import { scansUsers } from '../../http/rate-limits/list-scans';
 import { ListUsersQuery } from './list-users.query';
 
 @QueryHandler(ListUsersQuery)
@@ -15,13 +16,15 @@ export class ListUsersQueryHandler implements IQueryHandler<ListUsersQuery, User
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute({ providerId, schema, search }: ListUsersQuery): Promise<UserPage & { startIndex: number }> {
+  async execute({ providerId, schema, search, betweenBatches }: ListUsersQuery): Promise<UserPage & { startIndex: number }> {
     // RFC 7644 §3.4.2.4: startIndex below 1 means 1, a negative count means 0; we cap count at maxResults.
     const startIndex = Math.max(1, search.startIndex ?? 1);
     const count = Math.min(Math.max(0, search.count ?? this.config.maxResults), this.config.maxResults);
-    const where = search.filter !== undefined ? compileFilter(schema, parseFilter(search.filter, this.config.limits), 2) : undefined;
+    const filter = search.filter !== undefined ? parseFilter(search.filter, this.config.limits) : undefined;
+    const where = filter && compileFilter(schema, filter, 2);
     const orderBy = compileSort(schema, search.sortBy, search.sortOrder);
-    const page = await this.users.list(providerId, { where, orderBy, startIndex, count });
+    // A filter the indexes cannot answer alone (or none) is read in batches: other IdPs' requests run between them.
+    const page = await this.users.list(providerId, { where, orderBy, startIndex, count, scan: scansUsers(filter), betweenBatches });
     return { ...page, startIndex };
   }
 }

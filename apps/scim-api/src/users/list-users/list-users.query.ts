@@ -8,6 +8,8 @@ export class ListUsersQuery extends Query<UserPage & { startIndex: number }> {
     readonly providerId: string,
     readonly schema: UserSchema,
     readonly search: SearchRequestDto,
+    /** Awaited between the batches of a scan (the fair turns' yield to other IdPs); none outside HTTP. */
+    readonly betweenBatches?: () => Promise<void>,
   ) {
     super();
   }
