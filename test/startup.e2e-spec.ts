@@ -1,5 +1,6 @@
 import { digestToken } from '@app/identity/identity-provider/token-digest';
 import { createEmptyDatabase } from '@app/platform/database/create-database';
+import { temporaryDirectories } from '@app/testing/temporary-directories';
 import { bootstrapTokenId } from '@app/identity/identity-provider/provider-bootstrap.decide';
 import { scimRequest } from '@app/testing/scim-client';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import { isBuilt, randomPort, runCli, runService, RunningService, ServiceCommand
 if (!isBuilt) process.stdout.write('Start-up tests skipped: no build (npm run build, which npm run test:all does first).\n');
 
 const LISTENING = /SCIM ingress listening/;
+const temporaryDirectory = temporaryDirectories();
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
 
 (isBuilt ? describe : describe.skip)('npm start (the built service)', () => {
@@ -34,7 +36,7 @@ const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:U
   });
 
   it('starts on its embedded store, prints a demo Tenant URL and token once, and serves them', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'scim-start-'));
+    const dataDir = temporaryDirectory('scim-start-');
     const port = randomPort();
     const first = await start({ PORT: port, DATA_DIR: dataDir }, /^(?=[\s\S]*Secret Token: \S+\n)(?=[\s\S]*SCIM ingress listening)/);
     const tenantUrl = /Tenant URL:\s+(\S+)/.exec(first.output)?.[1];
@@ -65,7 +67,7 @@ const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:U
   });
 
   it('creates what SCIM_BOOTSTRAP_* asks for only when missing: a disable, a revoke or a retirement an administrator made since survives restarts', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'scim-bootstrap-'));
+    const dataDir = temporaryDirectory('scim-bootstrap-');
     const port = randomPort();
     const token = `bootstrap-${randomUUID()}`;
     const tokenId = bootstrapTokenId(digestToken(token));
