@@ -6,7 +6,7 @@ import { loadConfig } from '@app/platform/config/app-config';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ensureProvider } from '../apps/scim-api/src/identity-providers/provider-bootstrap';
-import { RawConnection, rawExchange, RawResponse } from './raw-http';
+import { RawConnection, rawExchange, RawResponse, writeAllThenRead } from './raw-http';
 
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const ALPHA = { providerId: 'alpha', token: 'alpha-token-0123456789abcdef' };
@@ -65,6 +65,15 @@ describe('HTTP edges of the SCIM API', () => {
       } finally {
         connection.destroy();
       }
+    });
+
+    // Closing at once would reset the connection under the client's next write, and the client would lose the answer.
+    it.each([
+      ['an unknown tenant', postHead('/scim/v2/enterprise-idps/nobody/Users', 262_144, ALPHA.token), 404],
+      ['a bad token', postHead('/scim/v2/enterprise-idps/alpha/Users', 262_144, 'wrong-token-0123456789abcdef'), 401],
+      ['a request Node cannot parse', 'NOT HTTP AT ALL\r\n\r\n', 400],
+    ])('answers %s so that a client which reads only after writing its whole body still gets the answer', async (_case, head, status) => {
+      expectScimError(await writeAllThenRead(port, head, Buffer.alloc(262_144, 'x')), status);
     });
 
     it('still reads the body of an authenticated request', async () => {

@@ -104,3 +104,28 @@ export async function rawExchange(port: number, request: string | Buffer, timeou
     connection.destroy();
   }
 }
+
+/**
+ * Sends a request the way a client that reads only after writing does: the head, a pause (the
+ * server answers from the head alone), then the body in two halves, and only then reads. Resolves
+ * to the response, or undefined when the connection was reset before it could be read.
+ */
+export async function writeAllThenRead(port: number, head: string, body: Buffer, pauseMs = 300): Promise<RawResponse | undefined> {
+  const socket = connect(port, '127.0.0.1');
+  socket.pause();
+  const received: Buffer[] = [];
+  socket.on('error', () => undefined);
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  const written = (data: string | Buffer) => new Promise<void>((resolve) => socket.write(data, () => resolve()));
+  await written(head);
+  await delay(pauseMs);
+  const half = Math.floor(body.length / 2);
+  await written(body.subarray(0, half));
+  await delay(pauseMs);
+  await written(body.subarray(half));
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  socket.resume();
+  await Promise.race([closed, delay(10_000)]);
+  socket.destroy();
+  return parseResponse(Buffer.concat(received));
+}

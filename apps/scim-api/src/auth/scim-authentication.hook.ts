@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { SCIM_ROUTE_PREFIX } from '../http/resource-locations';
 import type { ScimRateLimits } from '../http/rate-limits/scim-rate-limits';
+import { closeAfterResponse } from '../http/lingering-close';
 import { sendScimError } from '../http/scim-exception.filter';
 import { whenRequestEnds } from '../http/when-request-ends';
 import type { ScimAuthGuard, ScimRequest } from './scim-auth.guard';
@@ -12,8 +13,9 @@ const SCIM_ROUTE = `/${SCIM_ROUTE_PREFIX}`;
 
 /**
  * Answers unknown routes, unknown IdPs, bad tokens and rate limits from the request line and headers,
- * before Fastify reads a body byte, and closes the connection, so a pending body is never read. An admitted request holds an in-flight slot until its response is finished or its
- * connection is gone, whichever comes first. {@link ScimAuthGuard} completes the context with the body.
+ * before Fastify reads a body byte, and closes the connection, so a pending body is never buffered (it
+ * is discarded while the connection lingers, see {@link closeAfterResponse}). An admitted request
+ * holds an in-flight slot until its response is finished or its connection is gone, whichever comes first. {@link ScimAuthGuard} completes the context with the body.
  */
 export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: ScimAuthenticator, rateLimits: ScimRateLimits, logger: Logger): void {
   fastify.addHook('onRequest', async (request: ScimRequest, reply) => {
@@ -24,8 +26,7 @@ export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: 
       whenRequestEnds(request, reply, rateLimits.admit(request.scimCaller.tokenId, request.scimCaller.providerId, declaredBodyBytes(request)));
     } catch (error) {
       await rateLimits.refusalMaySend(error);
-      // A refused caller keeps no connection: keep-alive would let cheap refusals fill the connection cap.
-      void reply.header('Connection', 'close');
+      closeAfterResponse(request, reply);
       sendScimError(error, request, reply, logger);
       return reply;
     }

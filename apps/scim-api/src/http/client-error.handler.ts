@@ -2,6 +2,7 @@ import { ScimError } from '@app/scim/errors/scim-error';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { closeLingering } from './lingering-close';
 import { SCIM_CONTENT_TYPE } from './scim-exception.filter';
 
 /** Errors Node's HTTP parser and timers raise before Fastify sees a request, as RFC 7644 §3.12 errors. */
@@ -20,22 +21,24 @@ function clientErrorToScim(code: string | undefined): ScimError {
 
 /**
  * Fastify's clientErrorHandler: writes a raw HTTP response with a SCIM error body (nothing else can
- * answer: there is no request yet), then closes the connection as Node itself does.
+ * answer: there is no request yet), then closes the connection, lingering so the client can read it.
  */
 export function answerClientErrorsAsScim(logger: Logger): (error: Error & { code?: string }, socket: Socket) => void {
   return (error, socket) => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    // Not writable: the connection was answered and is closing (a parser in error reports each later chunk again).
+    if (!socket.writable) return closeLingering(socket);
     const scimError = clientErrorToScim(error.code);
     logger.info({ code: error.code, status: scimError.status }, 'client error');
     // A response already under way on this connection cannot be followed by another one.
     const responseStarted = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-    if (socket.writable && !responseStarted) {
+    if (!responseStarted) {
       const body = JSON.stringify(scimError.toJSON());
       socket.write(
         `HTTP/1.1 ${scimError.status} ${STATUS_CODES[scimError.status] ?? ''}\r\nContent-Type: ${SCIM_CONTENT_TYPE}\r\n` +
           `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     }
-    socket.destroy();
+    closeLingering(socket);
   };
 }

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { AdminRequestError, sendAdminError } from '../http/admin-errors';
 import { sendConsoleError } from '../console/console-errors';
+import { closeAfterResponse } from '../../http/lingering-close';
 import { isAdminPath, isConsolePath } from '../http/admin-paths';
 import type { AdminAuthenticator, AdminCaller } from './admin-authenticator';
 
@@ -29,8 +30,7 @@ export function authenticateAdmins(fastify: FastifyInstance, authenticator: Admi
       request.adminCaller = await authenticator.authenticate(request.headers.authorization);
     } catch (error) {
       if (error instanceof AdminRequestError && refusalDelayMs > 0) await delay(refusalDelayMs);
-      // A refused request's body is never read, so its connection cannot be reused.
-      void reply.header('Connection', 'close');
+      closeAfterResponse(request, reply);
       sendAdminError(error, request, reply, logger);
       return reply;
     }

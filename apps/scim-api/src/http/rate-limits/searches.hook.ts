@@ -2,6 +2,7 @@ import type { FilterLimits } from '@app/scim/filter/filter-parser';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ScimRequest } from '../../auth/scim-auth.guard';
+import { closeAfterResponse } from '../lingering-close';
 import { sendScimError } from '../scim-exception.filter';
 import { mayScanUsers } from './list-scans';
 import type { ScimRateLimits } from './scim-rate-limits';
@@ -23,7 +24,7 @@ export function rationSearches(fastify: FastifyInstance, rateLimits: ScimRateLim
       markSearch(request);
     } catch (error) {
       await rateLimits.refusalMaySend(error);
-      void reply.header('Connection', 'close');
+      closeAfterResponse(request, reply);
       sendScimError(error, request, reply, logger);
       return reply;
     }
