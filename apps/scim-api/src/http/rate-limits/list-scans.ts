@@ -17,7 +17,12 @@ export function mayScanUsers(filter: unknown, limits: FilterLimits): boolean {
   }
 }
 
-/** Whether a parsed filter (or none) may read every user of the IdP: anything but `eq` comparisons joined by `and`. */
+/**
+ * Whether a parsed filter (or none) counts as a search for rationing: anything but `eq` comparisons
+ * joined by `and`, the shape of every Entra matching query. An `eq` no index serves (Entra may match
+ * on any mapped attribute) is not rationed, so Entra never meets a 429 in its cycle, but the read
+ * model still reads it in batches (`narrowedByIndex` of the compiled filter decides that).
+ */
 export function scansUsers(filter: Filter | undefined): boolean {
   return filter === undefined || !onlyEqualities(filter);
 }

@@ -6,7 +6,6 @@ import { parseFilter } from '@app/scim/filter/filter-parser';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { APP_CONFIG } from '../../app.tokens';
-import { scansUsers } from '../../http/rate-limits/list-scans';
 import { ListUsersQuery } from './list-users.query';
 
 @QueryHandler(ListUsersQuery)
@@ -23,8 +22,9 @@ export class ListUsersQueryHandler implements IQueryHandler<ListUsersQuery, User
     const filter = search.filter !== undefined ? parseFilter(search.filter, this.config.limits) : undefined;
     const where = filter && compileFilter(schema, filter, 2);
     const orderBy = compileSort(schema, search.sortBy, search.sortOrder);
-    // A filter the indexes cannot answer alone (or none) is read in batches: other IdPs' requests run between them.
-    const page = await this.users.list(providerId, { where, orderBy, startIndex, count, scan: scansUsers(filter), betweenBatches });
+    // A filter no index narrows (or none) is read in batches: other IdPs' requests run between them.
+    const scan = where === undefined || !where.narrowedByIndex;
+    const page = await this.users.list(providerId, { where, orderBy, startIndex, count, scan, betweenBatches });
     return { ...page, startIndex };
   }
 }
