@@ -13,7 +13,11 @@ export type StoreEnv = { readonly DATA_DIR: string } | { readonly DATABASE_URL: 
 /** A service started from a checkout's build, listening on 127.0.0.1 with one bench IdP. */
 export interface RunningService {
   readonly checkout: Checkout;
+  /** Where it listens, for /health and /metrics. */
+  readonly origin: string;
   readonly tenant: Tenant;
+  /** Registers another IdP through the admin API, with SCIM on and a token. */
+  addTenant(providerId: string): Promise<Tenant>;
   /** The topic it publishes to, when Kafka is on. */
   readonly kafkaTopic?: string;
   /** From spawn to GET /health/ready answering 200, in ms. */
@@ -105,6 +109,22 @@ export function freePort(): Promise<number> {
   });
 }
 
+async function addTenant(origin: string, adminToken: string, providerId: string): Promise<Tenant> {
+  const admin = async (path: string, body: object) => {
+    const response = await fetch(`${origin}/admin/v1/identity-providers${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  await admin('', { displayName: providerId, providerId });
+  await admin(`/${providerId}/enable-scim`, {});
+  const { token } = await admin(`/${providerId}/tokens`, {});
+  return { url: `${origin}/scim/v2/enterprise-idps/${providerId}`, token: String(token) };
+}
+
 /** The process of `group` that runs `script`, a path relative to a checkout (`npm start` runs the API as its grandchild, under a shell). */
 function processRunning(group: number, script: string): number | undefined {
   for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
@@ -126,30 +146,43 @@ function peakRssMb(pid: number | undefined): number {
   return kb ? Number(kb) / 1024 : NaN;
 }
 
+/** The limits a throughput bench lifts: it goes faster than any IdP is allowed to. */
+const NO_RATE_LIMITS = {
+  RATE_LIMIT_PER_TOKEN: '0',
+  RATE_LIMIT_PER_IDP: '0',
+  RATE_LIMIT_BODY_BYTES_PER_IDP: '0',
+  RATE_LIMIT_SEARCHES_PER_IDP: '0',
+  SCIM_MAX_IN_FLIGHT_PER_IDP: '0',
+};
+
 /**
  * Starts `checkout`'s built API (and, with PostgreSQL and Kafka, its scim-worker, which publishes
- * there) without rate limits: the bench goes faster than any IdP is allowed to.
+ * there), with one IdP `bench`; without rate limits unless `limits` is `'default'`.
  */
-export async function startService(checkout: Checkout, store: StoreEnv, kafka?: { brokers: string; topic: string }): Promise<RunningService> {
+export async function startService(
+  checkout: Checkout,
+  store: StoreEnv,
+  kafka?: { brokers: string; topic: string },
+  limits: 'off' | 'default' = 'off',
+): Promise<RunningService> {
   const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
   const token = `bench-${randomUUID()}`;
+  const adminToken = `bench-admin-${randomUUID()}`;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: adminToken,
     SCIM_BOOTSTRAP_PROVIDER_ID: 'bench',
     SCIM_BOOTSTRAP_TOKEN: token,
-    RATE_LIMIT_PER_TOKEN: '0',
-    RATE_LIMIT_PER_IDP: '0',
-    RATE_LIMIT_BODY_BYTES_PER_IDP: '0',
-    RATE_LIMIT_SEARCHES_PER_IDP: '0',
-    SCIM_MAX_IN_FLIGHT_PER_IDP: '0',
+    ...(limits === 'off' ? NO_RATE_LIMITS : {}),
     ...store,
     ...(kafka ? { KAFKA_BROKERS: kafka.brokers, KAFKA_TOPIC: kafka.topic } : {}),
   };
-  const ready = `http://127.0.0.1:${port}/health/ready`;
+  const ready = `${origin}/health/ready`;
   const main = (app: string) => join(checkout.dir, 'dist', 'apps', app, 'src', 'main.js');
   let started = performance.now();
   let api = startProcess(process.execPath, [main('scim-api')], checkout.dir, env);
@@ -165,7 +198,9 @@ export async function startService(checkout: Checkout, store: StoreEnv, kafka?: 
   }
   return {
     checkout,
-    tenant: { url: `http://127.0.0.1:${port}/scim/v2/enterprise-idps/bench`, token },
+    origin,
+    tenant: { url: `${origin}/scim/v2/enterprise-idps/bench`, token },
+    addTenant: (providerId) => addTenant(origin, adminToken, providerId),
     kafkaTopic: kafka?.topic,
     readyMs,
     peakRssMb: () => ({ api: peakRssMb(processRunning(api.child.pid!, 'dist/apps/scim-api/src/main.js')), ...(worker ? { worker: peakRssMb(worker.child.pid) } : {}) }),
