@@ -190,7 +190,7 @@ async function runSlice(b: Tenant, origin: string, into: Samples): Promise<void>
 /** The service's longest event-loop delay since the previous scrape (prom-client's nodejs_eventloop_lag_max_seconds), in ms. */
 async function eventLoopMaxMs(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
-  return Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000;
+  return Number(/^nodejs_eventloop_lag_max_seconds(?:{[^}]*})? (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000;
 }
 
 async function main(): Promise<void> {
