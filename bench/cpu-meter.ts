@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** Linux's clock ticks per second, the unit of /proc's CPU times. */
@@ -14,16 +14,30 @@ function machineBusyMs(): number {
   return ticksToMs(total - fields[3] - fields[4]);
 }
 
-/** CPU of one process, every thread of it (the PGlite worker's included), in ms; 0 once it has exited. */
-export function processCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0;
+/** utime + stime of a /proc stat file, in ms; 0 once the process or thread has exited. */
+function statCpuMs(path: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // After the name in parentheses (which may hold spaces), fields 14 and 15 (utime, stime) are the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ticksToMs(Number(fields[11]) + Number(fields[12]));
   } catch {
     return 0;
+  }
+}
+
+/** CPU of one process, every thread of it (the PGlite worker's included), in ms. */
+export function processCpuMs(pid: number | undefined): number {
+  return pid === undefined ? 0 : statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** CPU of each thread of a process so far, in ms, by thread id. */
+export function threadCpuMs(pid: number | undefined): Map<string, number> {
+  if (pid === undefined) return new Map();
+  try {
+    return new Map(readdirSync(`/proc/${pid}/task`).map((tid) => [tid, statCpuMs(`/proc/${pid}/task/${tid}/stat`)]));
+  } catch {
+    return new Map();
   }
 }
 
@@ -37,18 +51,21 @@ export interface CpuPerRequest {
   readonly machineMs: number;
   /** Share of the cores' time that was busy during the phase. */
   readonly machineBusy: number;
+  /** Share of the phase the service's busiest thread was on a core (near 1: that one thread is the bound, whatever the cores). */
+  readonly busiestThread: number;
   /** cores × 1000 / machineMs: the rate at which the cores would be saturated at this cost per request. */
   readonly ceilingPerSecond: number;
 }
 
 /**
  * Starts counting: the returned function, called after `requests` requests, says what they cost.
- * `serviceCpuMs` reads the service's processes' CPU.
+ * `serviceCpuMs` reads the service's processes' CPU, `serviceThreadsMs` its threads' (by thread id).
  */
-export function startCpuMeter(serviceCpuMs: () => number): (requests: number) => CpuPerRequest {
-  const started = { at: performance.now(), machine: machineBusyMs(), service: serviceCpuMs(), own: process.cpuUsage() };
+export function startCpuMeter(serviceCpuMs: () => number, serviceThreadsMs: () => Map<string, number>): (requests: number) => CpuPerRequest {
+  const started = { at: performance.now(), machine: machineBusyMs(), service: serviceCpuMs(), threads: serviceThreadsMs(), own: process.cpuUsage() };
   return (requests) => {
     const elapsedMs = performance.now() - started.at;
+    const busiestMs = Math.max(0, ...[...serviceThreadsMs()].map(([tid, ms]) => ms - (started.threads.get(tid) ?? 0)));
     const own = process.cpuUsage(started.own);
     const machineMs = (machineBusyMs() - started.machine) / requests;
     return {
@@ -56,6 +73,7 @@ export function startCpuMeter(serviceCpuMs: () => number): (requests: number) =>
       loadGeneratorMs: (own.user + own.system) / 1000 / requests,
       machineMs,
       machineBusy: (machineMs * requests) / (elapsedMs * cpus().length),
+      busiestThread: busiestMs / elapsedMs,
       ceilingPerSecond: (cpus().length * 1000) / machineMs,
     };
   };

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processCpuMs, threadCpuMs } from './cpu-meter';
 import type { Checkout } from './revision-checkout';
 import type { Tenant } from './tenant-load';
 
@@ -24,6 +25,10 @@ export interface RunningService {
   readonly readyMs: number;
   /** Peak resident set (VmHWM) of the API process running now and, when one runs, the worker process, in MB. */
   peakRssMb(): { api: number; worker?: number };
+  /** CPU the API process (every thread) and the worker process have used so far, in ms. */
+  cpuMs(): number;
+  /** CPU of each of the API process's threads so far (the main thread, PGlite's, libuv's), in ms by thread id. */
+  apiThreadsCpuMs(): Map<string, number>;
   /** SIGTERM to each process; resolves once they have exited. */
   stop(): Promise<void>;
   /** Stops the API, starts it again with `npm start` in its checkout, and times it to ready. */
@@ -109,6 +114,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** BENCH_SERVICE_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`: a CPU profile of each service process, written when it stops. */
+const nodeArgs = () => (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 async function addTenant(origin: string, adminToken: string, providerId: string): Promise<Tenant> {
   const admin = async (path: string, body: object) => {
     const response = await fetch(`${origin}/admin/v1/identity-providers${path}`, {
@@ -185,12 +193,13 @@ export async function startService(
   const ready = `${origin}/health/ready`;
   const main = (app: string) => join(checkout.dir, 'dist', 'apps', app, 'src', 'main.js');
   let started = performance.now();
-  let api = startProcess(process.execPath, [main('scim-api')], checkout.dir, env);
+  let api = startProcess(process.execPath, [...nodeArgs(), main('scim-api')], checkout.dir, env);
   const readyMs = await untilReady(ready, api, started);
+  const apiPid = () => processRunning(api.child.pid!, 'dist/apps/scim-api/src/main.js');
   let worker: Process | undefined;
   if (kafka && 'DATABASE_URL' in store) {
     const workerPort = await freePort();
-    worker = startProcess(process.execPath, [main('scim-worker')], checkout.dir, { ...env, WORKER_HEALTH_PORT: String(workerPort) });
+    worker = startProcess(process.execPath, [...nodeArgs(), main('scim-worker')], checkout.dir, { ...env, WORKER_HEALTH_PORT: String(workerPort) });
     await untilReady(`http://127.0.0.1:${workerPort}/health/ready`, worker, performance.now()).catch(async (error) => {
       await api.stop();
       throw error;
@@ -203,7 +212,9 @@ export async function startService(
     addTenant: (providerId) => addTenant(origin, adminToken, providerId),
     kafkaTopic: kafka?.topic,
     readyMs,
-    peakRssMb: () => ({ api: peakRssMb(processRunning(api.child.pid!, 'dist/apps/scim-api/src/main.js')), ...(worker ? { worker: peakRssMb(worker.child.pid) } : {}) }),
+    peakRssMb: () => ({ api: peakRssMb(apiPid()), ...(worker ? { worker: peakRssMb(worker.child.pid) } : {}) }),
+    cpuMs: () => processCpuMs(apiPid()) + processCpuMs(worker?.child.pid),
+    apiThreadsCpuMs: () => threadCpuMs(apiPid()),
     stop: async () => {
       await Promise.all([api.stop(), worker?.stop()]);
     },

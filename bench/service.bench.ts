@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BenchOptions, parseBenchOptions, StoreName } from './bench-options';
+import { startCpuMeter } from './cpu-meter';
 import { markdownTable, StoreResults } from './bench-results';
 import { durabilitySettings, freshStore, FreshStore } from './bench-stores';
 import { KafkaLag } from './kafka-lag';
@@ -34,6 +35,25 @@ function addTimed(results: StoreResults, phase: string, label: string, timed: Ti
   results.add(`${phase}: p50`, 'ms', 'lower', label, percentile(timed.latencies, 50));
   results.add(`${phase}: p99`, 'ms', 'lower', label, percentile(timed.latencies, 99));
   results.add(`${phase}: non-2xx answers`, 'count', 'lower', label, timed.failures);
+}
+
+/**
+ * Runs a phase and adds, besides its figures, what bounds its rate: the CPU each request cost the
+ * service, the load generator and the whole machine, how busy the cores were, and the rate at which
+ * that cost would saturate them (a rate near it is CPU-bound).
+ */
+async function measuredPhase(results: StoreResults, phase: string, side: Side, run: () => Promise<Timed>): Promise<Timed> {
+  const cpu = startCpuMeter(() => side.service.cpuMs(), () => side.service.apiThreadsCpuMs());
+  const timed = await run();
+  const cost = cpu(timed.latencies.length);
+  addTimed(results, phase, side.label, timed);
+  results.add(`${phase}: CPU per request, the service`, 'ms', 'lower', side.label, cost.serviceMs);
+  results.add(`${phase}: CPU per request, the load generator`, 'ms', 'lower', side.label, cost.loadGeneratorMs);
+  results.add(`${phase}: CPU per request, the whole machine (database server included)`, 'ms', 'lower', side.label, cost.machineMs);
+  results.add(`${phase}: cores busy`, '%', 'higher', side.label, cost.machineBusy * 100);
+  results.add(`${phase}: the service's busiest thread on a core`, '%', 'higher', side.label, cost.busiestThread * 100);
+  results.add(`${phase}: rate that saturates the cores at that CPU per request`, 'requests/s', 'higher', side.label, cost.ceilingPerSecond);
+  return timed;
 }
 
 async function entraCycle(side: Side, users: number, concurrency: number): Promise<Timed> {
@@ -78,15 +98,16 @@ async function benchStore(store: StoreName, checkouts: readonly Checkout[], opti
     }
     const slice = Math.floor(options.users / options.rounds);
     for (let round = 0; round < options.rounds; round += 1) {
-      await alternately(`initial cycle ${round + 1}/${options.rounds}`, async (side) =>
-        addTimed(results, `initial cycle (GET filter + POST), ${options.concurrency} in flight`, side.label, await entraCycle(side, slice, options.concurrency)),
-      );
+      await alternately(`initial cycle ${round + 1}/${options.rounds}`, async (side) => {
+        await measuredPhase(results, `initial cycle (GET filter + POST), ${options.concurrency} in flight`, side, () => entraCycle(side, slice, options.concurrency));
+      });
     }
     for (const side of sides) side.known = await listUsers(side.client, slice * options.rounds);
     for (let round = 0; round < options.rounds; round += 1) {
-      await alternately(`incremental cycle ${round + 1}/${options.rounds}`, async (side) =>
-        addTimed(results, `incremental cycle (GET id + PATCH), ${options.concurrency} in flight`, side.label, await runIncrementalCycle(side.client, side.known.slice(round * slice, (round + 1) * slice), options.concurrency)),
-      );
+      await alternately(`incremental cycle ${round + 1}/${options.rounds}`, async (side) => {
+        const users = side.known.slice(round * slice, (round + 1) * slice);
+        await measuredPhase(results, `incremental cycle (GET id + PATCH), ${options.concurrency} in flight`, side, () => runIncrementalCycle(side.client, users, options.concurrency));
+      });
     }
     await alternately(`${options.probes} read-your-writes probes`, (side) => probe(side, options, results));
     for (const size of options.sizes) {
@@ -94,7 +115,7 @@ async function benchStore(store: StoreName, checkouts: readonly Checkout[], opti
       for (let round = 0; round < options.rounds && missing > 0; round += 1) {
         await alternately(`create users up to ${size} ${round + 1}/${options.rounds}`, async (side) => {
           const count = round === options.rounds - 1 ? size - (await countUsers(side.client)) : Math.floor(missing / options.rounds);
-          addTimed(results, `create users up to ${size} (GET filter + POST), ${options.seedConcurrency} in flight`, side.label, await entraCycle(side, count, options.seedConcurrency));
+          await measuredPhase(results, `create users up to ${size} (GET filter + POST), ${options.seedConcurrency} in flight`, side, () => entraCycle(side, count, options.seedConcurrency));
         });
       }
       for (let round = 0; round < options.rounds; round += 1) await alternately(`reads at ${size} users ${round + 1}/${options.rounds}`, (side) => reads(side, size));
