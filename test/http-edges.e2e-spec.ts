@@ -76,6 +76,11 @@ describe('HTTP edges of the SCIM API', () => {
       expectScimError(await writeAllThenRead(port, head, Buffer.alloc(262_144, 'x')), status);
     });
 
+    it('answers an admin request with a bad token so that a client which reads only after writing its whole body still gets the 401', async () => {
+      const head = `POST /admin/v1/identity-providers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 262144\r\nAuthorization: Bearer not-an-admin-token-0123456789\r\n\r\n`;
+      expect((await writeAllThenRead(port, head, Buffer.alloc(262_144, 'x')))?.status).toBe(401);
+    });
+
     it('still reads the body of an authenticated request', async () => {
       const user = newUser();
       const body = JSON.stringify(user);

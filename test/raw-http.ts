@@ -106,11 +106,12 @@ export async function rawExchange(port: number, request: string | Buffer, timeou
 }
 
 /**
- * Sends a request the way a client that reads only after writing does: the head, a pause (the
- * server answers from the head alone), then the body in two halves, and only then reads. Resolves
- * to the response, or undefined when the connection was reset before it could be read.
+ * Sends a request the way a client that reads only after writing does: the head, then the body in
+ * `chunks` pieces `everyMs` apart (long enough for the server to answer from the head alone, even a
+ * second late, meanwhile), and only then reads. Resolves to the response, or undefined when the
+ * connection was reset before the client read it.
  */
-export async function writeAllThenRead(port: number, head: string, body: Buffer, pauseMs = 300): Promise<RawResponse | undefined> {
+export async function writeAllThenRead(port: number, head: string, body: Buffer, chunks = 6, everyMs = 250): Promise<RawResponse | undefined> {
   const socket = connect(port, '127.0.0.1');
   socket.pause();
   const received: Buffer[] = [];
@@ -118,11 +119,11 @@ export async function writeAllThenRead(port: number, head: string, body: Buffer,
   const closed = new Promise((resolve) => socket.once('close', resolve));
   const written = (data: string | Buffer) => new Promise<void>((resolve) => socket.write(data, () => resolve()));
   await written(head);
-  await delay(pauseMs);
-  const half = Math.floor(body.length / 2);
-  await written(body.subarray(0, half));
-  await delay(pauseMs);
-  await written(body.subarray(half));
+  const size = Math.ceil(body.length / chunks);
+  for (let offset = 0; offset < body.length; offset += size) {
+    await delay(everyMs);
+    await written(body.subarray(offset, offset + size));
+  }
   socket.on('data', (chunk: Buffer) => received.push(chunk));
   socket.resume();
   await Promise.race([closed, delay(10_000)]);
