@@ -19,6 +19,8 @@ export interface RunningService {
   readonly tenant: Tenant;
   /** Registers another IdP through the admin API, with SCIM on and a token. */
   addTenant(providerId: string): Promise<Tenant>;
+  /** The time the server took for each SCIM request to `providerId` received from `from` on (its request journal, through the admin API). */
+  serverTimes(providerId: string, from: Date): Promise<ServerTime[]>;
   /** The topic it publishes to, when Kafka is on. */
   readonly kafkaTopic?: string;
   /** From spawn to GET /health/ready answering 200, in ms. */
@@ -33,6 +35,13 @@ export interface RunningService {
   stop(): Promise<void>;
   /** Stops the API, starts it again with `npm start` in its checkout, and times it to ready. */
   restartWithNpmStart(): Promise<Restart>;
+}
+
+export interface ServerTime {
+  /** When the server received the request. */
+  readonly at: Date;
+  /** From receiving it to answering it, in ms (whole ms). */
+  readonly durationMs: number;
 }
 
 export interface Restart {
@@ -116,6 +125,9 @@ export function freePort(): Promise<number> {
 
 /** BENCH_SERVICE_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`: a CPU profile of each service process, written when it stops. */
 const nodeArgs = () => (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** BENCH_SERVICE_ENV (`NAME=value NAME=value`): settings for the service processes, to compare configurations in one bench. */
+const serviceEnv = (): Record<string, string> =>
+  Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(' ').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
 
 async function addTenant(origin: string, adminToken: string, providerId: string): Promise<Tenant> {
   const admin = async (path: string, body: object) => {
@@ -131,6 +143,20 @@ async function addTenant(origin: string, adminToken: string, providerId: string)
   await admin(`/${providerId}/enable-scim`, {});
   const { token } = await admin(`/${providerId}/tokens`, {});
   return { url: `${origin}/scim/v2/enterprise-idps/${providerId}`, token: String(token) };
+}
+
+async function serverTimes(origin: string, adminToken: string, providerId: string, from: Date): Promise<ServerTime[]> {
+  const times: ServerTime[] = [];
+  let cursor: string | undefined;
+  do {
+    const query = new URLSearchParams({ providerId, from: from.toISOString(), limit: '1000', ...(cursor ? { cursor } : {}) });
+    const response = await fetch(`${origin}/admin/v1/journal?${query}`, { headers: { Authorization: `Bearer ${adminToken}` } });
+    if (!response.ok) throw new Error(`GET /admin/v1/journal: ${response.status} ${await response.text()}`);
+    const page = (await response.json()) as { entries: { at: string; durationMs: number }[]; nextCursor?: string };
+    times.push(...page.entries.map((entry) => ({ at: new Date(entry.at), durationMs: entry.durationMs })));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return times;
 }
 
 /** The process of `group` that runs `script`, a path relative to a checkout (`npm start` runs the API as its grandchild, under a shell). */
@@ -189,6 +215,7 @@ export async function startService(
     ...(limits === 'off' ? NO_RATE_LIMITS : {}),
     ...store,
     ...(kafka ? { KAFKA_BROKERS: kafka.brokers, KAFKA_TOPIC: kafka.topic } : {}),
+    ...serviceEnv(),
   };
   const ready = `${origin}/health/ready`;
   const main = (app: string) => join(checkout.dir, 'dist', 'apps', app, 'src', 'main.js');
@@ -210,6 +237,7 @@ export async function startService(
     origin,
     tenant: { url: `${origin}/scim/v2/enterprise-idps/bench`, token },
     addTenant: (providerId) => addTenant(origin, adminToken, providerId),
+    serverTimes: (providerId, from) => serverTimes(origin, adminToken, providerId, from),
     kafkaTopic: kafka?.topic,
     readyMs,
     peakRssMb: () => ({ api: peakRssMb(apiPid()), ...(worker ? { worker: peakRssMb(worker.child.pid) } : {}) }),
