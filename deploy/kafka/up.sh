@@ -14,7 +14,7 @@ mkdir -p "$cache"
 exec 9>"$cache/up.lock" && flock 9 # concurrent callers wait for the first one's broker
 
 running() { # the pid file names a live kafka.Kafka process (a zombie's cmdline is empty)
-  [ -f "$pidfile" ] && tr '\0' ' ' <"/proc/$(cat "$pidfile")/cmdline" 2>/dev/null | grep -q ' kafka\.Kafka '
+  [ -f "$pidfile" ] && { tr '\0' ' ' <"/proc/$(cat "$pidfile")/cmdline"; } 2>/dev/null | grep -q ' kafka\.Kafka '
 }
 tool=(java -Xmx256m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true -Dkafka.log.level=WARN
   -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$libs/*")
