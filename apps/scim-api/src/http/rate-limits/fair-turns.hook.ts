@@ -6,8 +6,12 @@ import { isSearch, searchWorkBegins } from './search-requests';
 
 /** Requests at work at once with a PostgreSQL server (at most the pool size): more only made other IdPs wait longer (bench:noisy). */
 const POSTGRES_WORK_SLOTS = 4;
-/** Embedded PGlite runs one statement at a time in its worker thread: two at work keep it busy (one at a time measured no better in bench:noisy). */
-const EMBEDDED_WORK_SLOTS = 2;
+/**
+ * Embedded PGlite runs one statement at a time in its worker thread: two at work keep it busy (one
+ * at a time measured no better in bench:noisy). The third is for a light IdP's second request
+ * beside a busy IdP's one (see FairTurns): each IdP still works in at most one otherwise.
+ */
+const EMBEDDED_WORK_SLOTS = 3;
 
 /** How many admitted requests may be at work at once (SCIM_WORK_SLOTS, else by store); the others wait for their IdP's turn. */
 export function workSlots(config: AppConfig): number {

@@ -1,5 +1,5 @@
 import { loadConfig } from '@app/platform/config/app-config';
-import { FairTurns, SEARCH_MAX_YIELD_MS } from './fair-turns';
+import { FairTurns, LIGHT_WORK_MS, SEARCH_MAX_YIELD_MS } from './fair-turns';
 import { workSlots } from './fair-turns.hook';
 
 describe('FairTurns', () => {
@@ -57,19 +57,78 @@ describe('FairTurns', () => {
     expect(turns.queued).toBe(0);
   });
 
-  it('keeps room for other IdPs: one IdP works in at most half the slots', async () => {
+  it('keeps room for other IdPs: one IdP with several requests waiting works in at most half the slots', async () => {
     const turns = new FairTurns(4);
+    const a1 = await turns.take('a');
     await turns.take('a');
-    const first = await turns.take('a');
-    let second = false;
+    const b1 = await turns.take('b');
+    await turns.take('b');
+    let [second, third] = [false, false];
     void turns.take('a').then(() => (second = true));
+    void turns.take('a').then(() => (third = true));
+    b1();
     await Promise.resolve();
-    expect(second).toBe(false);
-    const other = await turns.take('b');
-    first();
+    // A slot is free, but two of a's wait: not alone, so held to half though it has worked for no time yet.
+    expect([second, third, turns.queued]).toEqual([false, false, 2]);
+    a1();
     await Promise.resolve();
-    expect(second).toBe(true);
-    other();
+    // One takes a's freed slot; the last, then alone and light, the one beyond half.
+    expect([second, third, turns.queued]).toEqual([true, true, 0]);
+  });
+
+  describe('a light IdP (little work in about the last second)', () => {
+    let now = 0;
+    const clock = () => now;
+    beforeEach(() => (now = 0));
+
+    it('may take one slot beyond half while nothing else of its own waits, beside a busy IdP', async () => {
+      const turns = new FairTurns(3, clock);
+      await turns.take('busy');
+      await turns.take('light');
+      now = 10;
+      let second = false;
+      void turns.take('light').then(() => (second = true));
+      await Promise.resolve();
+      expect(second).toBe(true);
+      // Never two beyond half, and never beyond the slots.
+      let third = false;
+      void turns.take('light').then(() => (third = true));
+      await Promise.resolve();
+      expect([third, turns.queued]).toEqual([false, 1]);
+    });
+
+    it('is held to half once its work in about the last second reaches LIGHT_WORK_MS, its requests at work counted', async () => {
+      const turns = new FairTurns(3, clock);
+      await turns.take('a');
+      now = LIGHT_WORK_MS;
+      let second = false;
+      void turns.take('a').then(() => (second = true));
+      await Promise.resolve();
+      expect(second).toBe(false);
+    });
+
+    it('is held to half after finished work adding up to LIGHT_WORK_MS, and light again once it has been idle a while', async () => {
+      const turns = new FairTurns(3, clock);
+      const first = await turns.take('a');
+      now = LIGHT_WORK_MS + 100;
+      first();
+      await turns.take('a');
+      let second = false;
+      void turns.take('a').then(() => (second = true));
+      await Promise.resolve();
+      expect(second).toBe(false);
+      const turnsLater = new FairTurns(3, clock);
+      const done = await turnsLater.take('a');
+      now += LIGHT_WORK_MS + 100;
+      done();
+      // Remembered work decays by e every second: 600 ms of work weighs under 500 ms soon after.
+      now += 300;
+      await turnsLater.take('a');
+      let light = false;
+      void turnsLater.take('a').then(() => (light = true));
+      await Promise.resolve();
+      expect(light).toBe(true);
+    });
   });
 
   it('serves waiting keys in turns, so one key\'s long queue does not hold another key back', async () => {
@@ -136,8 +195,8 @@ describe('FairTurns with searches', () => {
 describe('workSlots', () => {
   const defaults = loadConfig({});
 
-  it('is two on embedded PGlite', () => {
-    expect(workSlots(defaults)).toBe(2);
+  it('is three on embedded PGlite', () => {
+    expect(workSlots(defaults)).toBe(3);
   });
 
   it('is up to four on a PostgreSQL server, never more than its pool', () => {
