@@ -171,6 +171,23 @@ describe('IntegrationEventRelay over the PostgreSQL event log (PGlite)', () => {
     expect(await checkpoint.load()).toBe(await positionAt(2));
   });
 
+  it('on a stop with flushWithinMs, gives up on a send already in flight to a broker that hangs, keeping the checkpoint and the lease', async () => {
+    await provision(1);
+    const publisher = new RecordingPublisher();
+    publisher.hold = new Promise(() => undefined);
+    const checkpoint = new SqlRelayCheckpoint(db, 'kafka:test');
+    const relay = relayOver(publisher);
+    relay.start();
+    await eventually(() => expect(publisher.attempts).toBe(1));
+    const stopping = Date.now();
+    await relay.stop({ flushWithinMs: 300 });
+    expect(Date.now() - stopping).toBeLessThan(2_000);
+    expect(publisher.sent).toHaveLength(0);
+    expect(await checkpoint.load()).toBe(0);
+    // The send may still land: another relay must wait for the lease to run out rather than publish beside it.
+    expect(await new SqlRelayCheckpoint(db, 'kafka:test').acquire()).toBe(false);
+  });
+
   it('reports lag as it is now, even while a send hangs', async () => {
     await provision(2);
     const publisher = new RecordingPublisher();

@@ -13,6 +13,7 @@ const BATCH = 200;
 /** Readiness shows lag at most this old. */
 const LAG_REFRESH_MS = 100;
 const LEASE_RETRY_MS = 5_000;
+const TIME_UP = 'time up';
 /** The reason a dead letter gives when the relay's own size check refused even the notice. */
 const OWN_LIMIT = 'KAFKA_MAX_MESSAGE_BYTES';
 
@@ -93,19 +94,24 @@ export class IntegrationEventRelay {
 
   /**
    * Stops publishing. With `flushWithinMs` (a SIGTERM), it first publishes what the log holds
-   * beyond the checkpoint, for at most that long, so a process's last writes leave with it rather
-   * than at the next start; whatever is left then is published by the next lease-holder.
+   * beyond the checkpoint, so a process's last writes leave with it rather than at the next start;
+   * the whole stop, a send already in flight included, takes at most that long (a frozen broker
+   * must not hold a shutdown). Whatever is left then is published by the next lease-holder.
    */
   async stop(options: { readonly flushWithinMs?: number } = {}): Promise<void> {
     this.running = false;
     clearInterval(this.lagTimer);
     this.wake?.now();
-    await this.loop;
+    const deadline = options.flushWithinMs === undefined ? undefined : Date.now() + options.flushWithinMs;
+    let loopEnded = true;
+    if (deadline === undefined) await this.loop;
+    else loopEnded = (await within(this.loop, deadline - Date.now())) !== TIME_UP;
+    if (!loopEnded) this.logger.warn({ withinMs: options.flushWithinMs }, 'a send to Kafka did not end in time; stopping without it');
     await this.refreshingLag;
-    const flushed = options.flushWithinMs && this.holding ? await this.flush(options.flushWithinMs) : true;
+    const flushed = deadline === undefined || !this.holding ? loopEnded : loopEnded && (await this.flush(deadline - Date.now()));
     await this.publisher.close();
-    // Handing the lease over spares the next process its 30 s. After a flush cut short a send may
-    // still be on its way, so then the lease runs out instead: never two publishers at once.
+    // Handing the lease over spares the next process its 30 s. After a send or a flush cut short,
+    // a send may still be on its way, so then the lease runs out instead: never two publishers at once.
     if (this.holding && flushed) await this.checkpoint.release().catch(() => undefined);
   }
 
@@ -116,8 +122,6 @@ export class IntegrationEventRelay {
 
   /** True when everything was published in time. */
   private async flush(withinMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeUp = new Promise<'time up'>((resolve) => (timer = setTimeout(() => resolve('time up'), withinMs)));
     let stopFlushing = false;
     const publishRest = async () => {
       let position = await this.checkpoint.load();
@@ -126,15 +130,12 @@ export class IntegrationEventRelay {
         if (next === position) return 'flushed' as const;
         position = next;
       }
-      return 'time up' as const;
+      return TIME_UP;
     };
-    const publishing = publishRest();
-    // Past the deadline the publisher closes under it: that late failure is expected, not unhandled.
-    publishing.catch(() => undefined);
     try {
-      const outcome = await Promise.race([publishing, timeUp]);
+      const outcome = await within(publishRest(), withinMs);
       const { lagEvents } = this.current;
-      if (outcome === 'time up') this.logger.warn({ lagEvents, withinMs }, 'stopping before every event was published; the next start publishes the rest');
+      if (outcome === TIME_UP) this.logger.warn({ lagEvents, withinMs }, 'stopping before every event was published; the next start publishes the rest');
       else this.logger.info({ checkpoint: this.lag.checkpoint }, 'published every event before stopping');
       return outcome === 'flushed';
     } catch (error) {
@@ -142,7 +143,6 @@ export class IntegrationEventRelay {
       return false;
     } finally {
       stopFlushing = true;
-      clearTimeout(timer);
     }
   }
 
@@ -324,5 +324,20 @@ export class IntegrationEventRelay {
         },
       };
     });
+  }
+}
+
+/**
+ * The promise's outcome, or TIME_UP once `ms` have passed. A late failure is expected then (the
+ * publisher closes under it), not unhandled.
+ */
+async function within<T>(promise: Promise<T> | undefined, ms: number): Promise<T | undefined | typeof TIME_UP> {
+  promise?.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<typeof TIME_UP>((resolve) => (timer = setTimeout(() => resolve(TIME_UP), Math.max(0, ms))));
+  try {
+    return await Promise.race([promise, timeUp]);
+  } finally {
+    clearTimeout(timer);
   }
 }
