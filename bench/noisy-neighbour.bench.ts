@@ -33,6 +33,8 @@ const HOSTILE_CONCURRENCY = Number(process.env.BENCH_HOSTILE_CONCURRENCY ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KINDS = hostileKinds(process.env.BENCH_HOSTILE_KINDS);
 const SPIN_DUTY = process.env.BENCH_SPIN_DUTY === undefined ? undefined : Math.min(1, Math.max(0, Number(process.env.BENCH_SPIN_DUTY)));
+/** The window in which A's arrivals are counted: how much of A's work comes at once rather than spread out. */
+const CLUMP_WINDOW_MS = 50;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 type Phase = 'undisturbed' | 'disturbed';
 const PHASES: readonly Phase[] = ['undisturbed', 'disturbed'];
@@ -57,6 +59,8 @@ interface RoundResult {
   phases: Record<Phase, PhaseResult>;
   aRefused: number;
   aAnswered: number;
+  /** A's requests the server received in one {@link CLUMP_WINDOW_MS} window while B ran beside the attack: p99 and max over the windows. */
+  aClumps: { p99: number; max: number };
   attack: HostileReport & { busyShare: number };
 }
 
@@ -156,8 +160,10 @@ async function round(checkout: Checkout): Promise<RoundResult> {
       liveP99: percentile(s.live, 99),
       loopMax: s.loopMax,
     });
+    const aTimes = await service.serverTimes(a.url.slice(a.url.lastIndexOf('/') + 1), new Date(Math.min(...samples.disturbed.windows.map(([from]) => from))));
     return {
       phases: { undisturbed: figures(samples.undisturbed), disturbed: figures(samples.disturbed) },
+      aClumps: clumps(aTimes.map(({ at }) => at.getTime()), samples.disturbed.windows),
       aRefused: count(attack.statuses, (s) => s === 429),
       aAnswered: Object.values(attack.statuses).reduce((x, y) => x + y, 0),
       attack,
@@ -167,6 +173,16 @@ async function round(checkout: Checkout): Promise<RoundResult> {
     await service.stop();
     await store.remove();
   }
+}
+
+/** How many of `times` fall in each CLUMP_WINDOW_MS window of `windows` (epoch ms): p99 and max of those counts. */
+function clumps(times: readonly number[], windows: readonly [number, number][]): RoundResult['aClumps'] {
+  const counts = windows.flatMap(([from, to]) => {
+    const perWindow = new Array<number>(Math.max(1, Math.ceil((to - from) / CLUMP_WINDOW_MS))).fill(0);
+    for (const at of times) if (at >= from && at < to) perWindow[Math.floor((at - from) / CLUMP_WINDOW_MS)] += 1;
+    return perWindow;
+  });
+  return { p99: percentile(counts, 99), max: Math.max(...counts) };
 }
 
 function noSamples(): Samples {
@@ -212,7 +228,7 @@ async function main(): Promise<void> {
     const result = await round(checkout);
     rounds.push(result);
     for (const phase of PHASES) process.stderr.write(`round ${i} ${phase}: ${JSON.stringify(result.phases[phase])}\n`);
-    process.stderr.write(`round ${i} A by kind: ${JSON.stringify(result.attack.byKind)}\n`);
+    process.stderr.write(`round ${i} A by kind: ${JSON.stringify(result.attack.byKind)}; A's requests per ${CLUMP_WINDOW_MS} ms: ${JSON.stringify(result.aClumps)}\n`);
   }
   const store = process.env.DATABASE_URL ? 'PostgreSQL server' : 'PGlite (embedded)';
   const m = (phase: Phase, key: keyof PhaseResult) => median(rounds.map((r) => r.phases[phase][key]));
@@ -234,6 +250,7 @@ async function main(): Promise<void> {
   const ratio = (key: keyof PhaseResult) => median(rounds.map((r) => r.phases.disturbed[key] / r.phases.undisturbed[key]));
   process.stdout.write(
     `  disturbed / undisturbed p99 (target ≤ 2×), median of the rounds' ratios: per request ${ratio('p99').toFixed(2)}× (rounds: ${rounds.map((r) => (r.phases.disturbed.p99 / r.phases.undisturbed.p99).toFixed(2)).join(', ')}), as the server timed it ${ratio('serverP99').toFixed(2)}×, per user cycle ${ratio('cycleP99').toFixed(2)}×\n` +
+      `  A's requests received per ${CLUMP_WINDOW_MS} ms while B ran beside them (how much of A's work came at once): p99 ${median(rounds.map((r) => r.aClumps.p99))}, max ${median(rounds.map((r) => r.aClumps.max))}\n` +
       `  the hostile client's own thread was busy ${(median(rounds.map((r) => r.attack.busyShare)) * 100).toFixed(0)}% of its time (CPU the 2 cores give the load generator, not the server)\n`,
   );
 }
