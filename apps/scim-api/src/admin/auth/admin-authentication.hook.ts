@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { AdminRequestError, sendAdminError } from '../http/admin-errors';
 import { sendConsoleError } from '../console/console-errors';
 import { closeAfterResponse } from '../../http/lingering-close';
-import { holdRefusal } from '../../http/rate-limits/refusal-delay';
 import { isAdminPath, isConsolePath } from '../http/admin-paths';
 import type { AdminAuthenticator, AdminCaller } from './admin-authenticator';
 
@@ -14,8 +14,8 @@ export type AdminRequest = FastifyRequest & { adminCaller?: AdminCaller };
  * from the request line and headers, before any body byte is read. Console pages (under /admin, not
  * /admin/v1) take no bearer token but the console's session (console-gate.ts); an unknown one is a 404 page. Registered before the SCIM
  * hooks: an answered request goes no further, and an admitted one is no SCIM request to them.
- * Refusals are held back as SCIM's are (RATE_LIMIT_REFUSAL_DELAY_MS to twice that), so guessing
- * admin tokens costs at least a second per connection.
+ * Refusals are sent `refusalDelayMs` late, as SCIM's are (RATE_LIMIT_REFUSAL_DELAY_MS), so guessing
+ * admin tokens costs a second per connection.
  */
 export function authenticateAdmins(fastify: FastifyInstance, authenticator: AdminAuthenticator, logger: Logger, refusalDelayMs: number): void {
   fastify.addHook('onRequest', async (request: AdminRequest, reply) => {
@@ -29,7 +29,7 @@ export function authenticateAdmins(fastify: FastifyInstance, authenticator: Admi
       if (request.is404) throw AdminRequestError.notFound(`No admin endpoint ${request.method} ${request.url.split('?')[0]}`);
       request.adminCaller = await authenticator.authenticate(request.headers.authorization);
     } catch (error) {
-      if (error instanceof AdminRequestError) await holdRefusal(refusalDelayMs);
+      if (error instanceof AdminRequestError && refusalDelayMs > 0) await delay(refusalDelayMs);
       closeAfterResponse(request, reply);
       sendAdminError(error, request, reply, logger);
       return reply;

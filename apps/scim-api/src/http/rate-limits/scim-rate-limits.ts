@@ -1,7 +1,7 @@
 import type { RateLimitConfig } from '@app/platform/config/app-config';
 import { ScimError } from '@app/scim/errors/scim-error';
+import { setTimeout as delay } from 'node:timers/promises';
 import { InFlightCounter } from './in-flight-counter';
-import { holdRefusal } from './refusal-delay';
 import { TokenBuckets } from './token-buckets';
 
 /**
@@ -83,12 +83,12 @@ export class ScimRateLimits {
 
   /**
    * Resolves when a refusal made before the body was read may be sent: a 401, 404 or 429 waits
-   * `refusalDelayMs` to twice that (see refusalDelayMs()), so a client that retries at once sends at most one request a second per connection
+   * `refusalDelayMs`, so a client that retries at once sends one request a second per connection
    * rather than as many as we can refuse (bench:noisy: a flood of bad tokens and unknown tenants
    * answered at once took most of what the other limits left for another tenant); others at once.
    */
   async refusalMaySend(error: unknown): Promise<void> {
-    if (error instanceof ScimError && CHEAP_REFUSALS.has(error.status)) await holdRefusal(this.refusalDelayMs);
+    if (this.refusalDelayMs > 0 && error instanceof ScimError && CHEAP_REFUSALS.has(error.status)) await delay(this.refusalDelayMs);
   }
 }
 
