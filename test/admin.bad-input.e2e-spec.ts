@@ -62,6 +62,18 @@ describe('the admin API under arbitrary input', () => {
     );
   }, 120_000);
 
+  it('answers an object with a constructor member where a value goes with a 400', async () => {
+    for (const [path, rawBody] of [
+      ['/identity-providers', '{"displayName":{"constructor":{}}}'],
+      [`/identity-providers/${providerId}/tokens`, '{"label":{"constructor":{"constructor":1}},"scopes":[{"__proto__":{}}]}'],
+      ['/admin-tokens', '{"label":[{"constructor":{}}]}'],
+    ] as const) {
+      const refused = await admin.request('POST', path, { rawBody, headers: { 'Content-Type': 'application/json' } });
+      expect({ path, status: refused.status }).toEqual({ path, status: 400 });
+      expectHandled(refused);
+    }
+  });
+
   it('answers any id or name in the path below 500', async () => {
     const paths = [
       (s: string) => ['GET', `/identity-providers/${s}`],

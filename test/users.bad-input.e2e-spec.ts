@@ -100,6 +100,19 @@ describeOnEveryStore('bad input never gets a 5xx', [PROVIDER], (suite) => {
     );
   });
 
+  it('answers an object with a constructor member where a string goes (filter, sortBy, PATCH op and path) with a 400', async () => {
+    const refused = [
+      await suite.scim.request('POST', '/Users/.search', { rawBody: '{"filter":{"constructor":{}}}' }),
+      await suite.scim.request('POST', '/Users/.search', { rawBody: '{"filter":"userName pr","sortBy":{"constructor":"x","__proto__":{}}}' }),
+      await suite.scim.request('PATCH', `/Users/${userId}`, { rawBody: `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"add","path":{"constructor":{}},"value":"x"}]}` }),
+      await suite.scim.request('PATCH', `/Users/${userId}`, { rawBody: `{"schemas":["${PATCH_OP}"],"Operations":[{"op":{"constructor":{"constructor":1}}}]}` }),
+    ];
+    for (const response of refused) {
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], scimType: 'invalidSyntax' });
+    }
+  });
+
   it('answers hostile bodies (huge strings, deep nesting, prototype keys, null members) on every write and search without a 5xx', async () => {
     const hostileBody = fc.oneof(
       fc.tuple(attributeNames, hugeString).map(([name, text]) => JSON.stringify({ userName: `h.${randomUUID()}`, [name]: text })),
@@ -113,11 +126,13 @@ describeOnEveryStore('bad input never gets a 5xx', [PROVIDER], (suite) => {
       deepJson.map((text) => `{"Operations":[{"op":"add","path":"title","value":${text}}]}`),
       prototypeJson.map((text) => `{"Operations":[{"op":"replace","value":${text}},{"op":"add","path":"name","value":${text}}]}`),
       fc.tuple(prototypeKey, fc.oneof(prototypeKey, attributeNames)).map(([key, path]) => `{"Operations":[{"op":"add","path":${JSON.stringify(path)},"value":{${JSON.stringify(key)}:1},${JSON.stringify(key)}:1}]}`),
+      prototypeJson.map((text) => `{"Operations":[{"op":${text},"path":${text}}]}`),
       nullMembers.map((nulls) => JSON.stringify({ Operations: [{ op: 'replace', path: 'title', value: 't' }], ...Object.fromEntries(nulls.map((n) => [n, null])) })),
     );
     const hostileSearch = fc.oneof(
       nullMembers.map((nulls) => JSON.stringify(Object.fromEntries(nulls.map((n) => [n, null])))),
       prototypeJson,
+      prototypeJson.map((text) => `{"filter":${text},"attributes":${text},"sortBy":${text}}`),
       deepJson.map((text) => `{"filter":${text}}`),
       hugeString.map((filter) => JSON.stringify({ filter })),
       fc.tuple(selection, selection).map(([attributes, excludedAttributes]) => JSON.stringify({ attributes, excludedAttributes, sortBy: null })),

@@ -1,15 +1,17 @@
 import { ScimError } from '@app/scim/errors/scim-error';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { classTransformerInput } from './class-transformer-input';
 
 /**
  * Checks a fixed-shape request envelope (PatchOp, SearchRequest); resource bodies go through the SCIM schema instead.
  * Only the envelope's own members reach class-transformer, so a member named `constructor` or
- * `__proto__` is ignored like any other unknown one; a member sent as null is absent.
+ * `__proto__` is ignored like any other unknown one, and within them such members are dropped
+ * (classTransformerInput); a member sent as null is absent.
  */
 export function validateEnvelope<T extends object>(type: new () => T, plain: unknown): T {
   if (!isRecord(plain)) throw ScimError.invalidSyntax('The request body must be a JSON object');
-  const instance = plainToInstance(type, envelopeMembers(plain));
+  const instance = plainToInstance(type, classTransformerInput(envelopeMembers(plain)));
   const errors = validateSync(instance, { whitelist: false, forbidUnknownValues: false });
   if (errors.length > 0) throw ScimError.invalidSyntax(describe(errors));
   return instance;

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { classTransformerInput } from '../../http/class-transformer-input';
 import { AdminRequestError } from './admin-errors';
 
 /**
@@ -13,7 +14,7 @@ export function adminBody<T extends object>(type: new () => T, body: unknown): T
   const unknown = Object.keys(plain).filter((key) => !known.has(key));
   if (unknown.length > 0) throw AdminRequestError.badRequest(`Unknown member ${unknown.map((k) => `"${k}"`).join(', ')}; accepted: ${[...known].join(', ')}`);
   const members = Object.fromEntries(Object.entries(plain).filter(([, value]) => value !== null));
-  const instance = plainToInstance(type, members);
+  const instance = plainToInstance(type, classTransformerInput(members));
   const errors = validateSync(instance);
   if (errors.length > 0) throw AdminRequestError.badRequest(describe(errors));
   return instance;
