@@ -110,6 +110,7 @@ describe('HTTP edges of the SCIM API', () => {
         `POST /scim/v2/enterprise-idps/alpha/Users HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc`,
         415,
       ],
+      ['an Expect other than 100-continue (417)', get('/scim/v2/enterprise-idps/alpha/Users', 'Expect: x\r\n'), 417],
       ['a method the endpoint does not take (405)', `PUT /scim/v2/enterprise-idps/alpha/Users HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Length: 0\r\n\r\n`, 405],
     ])('for %s', async (_case, request, status) => {
       expectScimError(await rawExchange(port, request), status);
@@ -295,6 +296,19 @@ describe('HTTP edges of the SCIM API', () => {
         expectScimError(await slow.response(0), 408);
       } finally {
         slow.destroy();
+      }
+    });
+
+    it('answers 408 and closes a connection whose authenticated body stops arriving', async () => {
+      const stalled = await RawConnection.open(portOf(strict));
+      const started = Date.now();
+      try {
+        stalled.write(postHead('/scim/v2/enterprise-idps/alpha/Users', 10_000, ALPHA.token) + '{"userName":"');
+        expect(await stalled.closedWithin(8000)).toBe(true);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+        expectScimError(await stalled.response(0), 408);
+      } finally {
+        stalled.destroy();
       }
     });
 
