@@ -24,6 +24,7 @@ import { authenticateBeforeBody } from './auth/scim-authentication.hook';
 import { ScimAuthenticator } from './auth/scim-authenticator';
 import { answerClientErrorsAsScim } from './http/client-error.handler';
 import { capConnections, httpServerOptions, ROUTE_PARAM_MAX_LENGTH } from './http/http-server-options';
+import { answerUnmetExpectationsAsScim } from './http/unmet-expectation.handler';
 import { FairTurns } from './http/rate-limits/fair-turns';
 import { workInFairTurns, workSlots } from './http/rate-limits/fair-turns.hook';
 import { ScimRateLimits } from './http/rate-limits/scim-rate-limits';
@@ -114,6 +115,7 @@ async function createApp(
   await app.init();
   app.get(OpenApiDocument).publish(buildOpenApiDocument(app));
   capConnections(app.getHttpServer(), config.http);
+  answerUnmetExpectationsAsScim(app.getHttpServer());
   return app;
 }
 
