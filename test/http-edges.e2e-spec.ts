@@ -71,6 +71,8 @@ describe('HTTP edges of the SCIM API', () => {
     it.each([
       ['an unknown tenant', postHead('/scim/v2/enterprise-idps/nobody/Users', 262_144, ALPHA.token), 404],
       ['a bad token', postHead('/scim/v2/enterprise-idps/alpha/Users', 262_144, 'wrong-token-0123456789abcdef'), 401],
+      ['a body declared over SCIM_BODY_LIMIT_BYTES', postHead('/scim/v2/enterprise-idps/alpha/Users', 400_000, ALPHA.token), 413],
+      ['a body of a type that is not JSON', postHead('/scim/v2/enterprise-idps/alpha/Users', 262_144, ALPHA.token).replace('application/scim+json', 'text/plain'), 415],
       ['a request Node cannot parse', 'NOT HTTP AT ALL\r\n\r\n', 400],
     ])('answers %s so that a client which reads only after writing its whole body still gets the answer', async (_case, head, status) => {
       expectScimError(await writeAllThenRead(port, head, Buffer.alloc(262_144, 'x')), status);

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../app.tokens';
 import type { ScimRequest } from '../auth/scim-auth.guard';
 import { providerIdOfUrl } from '../journal/scim-url';
+import { closeAfterResponse } from './lingering-close';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
@@ -70,6 +71,8 @@ export function sendScimError(error: unknown, request: FastifyRequest, reply: Fa
   const body = (scimError ?? new ScimError(500, 'Internal server error; the request id is ' + String(request.id))).toJSON();
   if (scimError?.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(scimError.retryAfterSeconds));
   for (const [name, value] of Object.entries(scimError?.headers ?? {})) void reply.header(name, value);
+  // Answered before the body was all in (413 on its declared length, 415): the client may still be writing it.
+  if (!request.raw.complete) closeAfterResponse(request, reply);
   void reply.status(Number(body.status)).header('Content-Type', SCIM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
