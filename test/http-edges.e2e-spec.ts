@@ -188,6 +188,28 @@ describe('HTTP edges of the SCIM API', () => {
     }
   });
 
+  it('paces a token\'s requests that come together beyond RATE_LIMIT_PACE_BURST_MS of its rate, answering them all; other IdPs do not wait', async () => {
+    // 20/s with 100 ms of it at once: 2 start at once, the other 6 50 ms apart (the limit's burst, 2 s, refuses none).
+    const paced = await ScimTestServer.start(PGLITE, [ALPHA, BETA], undefined, {
+      rateLimits: { ...NO_RATE_LIMITS, perTokenPerSecond: 20, burstSeconds: 2, paceBurstMs: 100 },
+    });
+    try {
+      const started = Date.now();
+      const timed = async (tenant: typeof ALPHA) => {
+        const response = await scimRequest('GET', `${paced.tenantUrl(tenant.providerId)}/ServiceProviderConfig`, { token: tenant.token });
+        return { status: response.status, ms: Date.now() - started };
+      };
+      const [alpha, beta] = await Promise.all([Promise.all(Array.from({ length: 8 }, () => timed(ALPHA))), timed(BETA)]);
+      expect(alpha.map((r) => r.status)).toEqual(Array(8).fill(200));
+      const ms = alpha.map((r) => r.ms).sort((a, b) => a - b);
+      expect(ms[7] - ms[0]).toBeGreaterThanOrEqual(250);
+      expect(beta.status).toBe(200);
+      expect(beta.ms).toBeLessThan(ms[7]);
+    } finally {
+      await paced.close();
+    }
+  });
+
   describe('rate limits', () => {
     let limited: ScimTestServer;
     beforeAll(async () => {

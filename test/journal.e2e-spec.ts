@@ -241,7 +241,7 @@ describe('the request journal behind a proxy, under rate limits, searched on its
   let server: ScimTestServer;
 
   beforeAll(async () => {
-    const defaults = loadConfig({ TRUST_PROXY: 'true', RATE_LIMIT_PER_TOKEN: '2', RATE_LIMIT_BURST_SECONDS: '1', RATE_LIMIT_REFUSAL_DELAY_MS: '0' });
+    const defaults = loadConfig({ TRUST_PROXY: 'true', RATE_LIMIT_PER_TOKEN: '2', RATE_LIMIT_BURST_SECONDS: '1', RATE_LIMIT_REFUSAL_DELAY_MS: '0', RATE_LIMIT_PACE_BURST_MS: '0' });
     server = await ScimTestServer.start({ name: 'pglite' }, [{ providerId, token }], undefined, { ...withAdminToken({ port: 0 }), http: defaults.http, rateLimits: defaults.rateLimits });
     expect(server.adminOrigin).not.toBe(server.origin);
   });
@@ -287,7 +287,7 @@ describe('a request journal that cannot keep up', () => {
     server = await ScimTestServer.start({ name: 'pglite' }, [{ providerId, token }], undefined, {
       ...withAdminToken(),
       journal: { retentionDays: 30, maxBodyBytes: 16_384, queueCapacity: 1 },
-      rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0, searchesPerProviderPerSecond: 0, refusalDelayMs: 0 },
+      rateLimits: { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0, searchesPerProviderPerSecond: 0, refusalDelayMs: 0, paceBurstMs: 0 },
     });
   });
   afterAll(() => server?.close());

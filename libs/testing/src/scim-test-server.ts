@@ -23,6 +23,7 @@ export const NO_RATE_LIMITS: AppConfig['rateLimits'] = {
   maxInFlightPerProvider: 0,
   searchesPerProviderPerSecond: 0,
   refusalDelayMs: 0,
+  paceBurstMs: 0,
 };
 
 export interface TestProvider {

@@ -1,4 +1,5 @@
 import { ScimError } from '@app/scim/errors/scim-error';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { SCIM_ROUTE_PREFIX } from '../http/resource-locations';
@@ -23,7 +24,10 @@ export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: 
       if (request.is404) throw ScimError.notFound(`No endpoint ${request.method} ${request.url.split('?')[0]}`);
       if (!request.routeOptions.url?.startsWith(SCIM_ROUTE)) return;
       request.scimCaller = await authenticator.authenticate(request);
-      whenRequestEnds(request, reply, rateLimits.admit(request.scimCaller.tokenId, request.scimCaller.providerId, declaredBodyBytes(request)));
+      const { tokenId, providerId } = request.scimCaller;
+      whenRequestEnds(request, reply, rateLimits.admit(tokenId, providerId, declaredBodyBytes(request)));
+      const paceMs = rateLimits.paceMs(tokenId, providerId);
+      if (paceMs > 0) await delay(paceMs);
     } catch (error) {
       await rateLimits.refusalMaySend(error);
       closeAfterResponse(request, reply);

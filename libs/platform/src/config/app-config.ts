@@ -46,6 +46,8 @@ export interface RateLimitConfig {
    * comparisons joined by `and` (what Entra sends), and .search. 0: off.
    */
   readonly searchesPerProviderPerSecond: number;
+  /** Requests of a token or IdP that come together beyond this many ms of its rate start paced at that rate; 0: off. */
+  readonly paceBurstMs: number;
   /** How late refusals a client gets for free (unknown route or IdP, bad token, 429) are sent. */
   readonly refusalDelayMs: number;
 }
@@ -169,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxInFlightPerProvider: int('SCIM_MAX_IN_FLIGHT_PER_IDP', 16, 0, 100_000),
     // Each search may scan the IdP's users; Entra only looks users up with eq filters, so it never meets this.
     searchesPerProviderPerSecond: int('RATE_LIMIT_SEARCHES_PER_IDP', 10, 0, 1_000_000),
+    // Entra's few requests in flight fit well inside 100 ms of 100/s; a client hammering at its limit starts evenly spaced.
+    paceBurstMs: int('RATE_LIMIT_PACE_BURST_MS', 100, 0, 60_000),
     // A client that retries a refusal at once then sends one request a second per connection, not as many as we can refuse.
     refusalDelayMs: int('RATE_LIMIT_REFUSAL_DELAY_MS', 1000, 0, 10_000),
   };

@@ -87,8 +87,21 @@ describe('InFlightCounter', () => {
   });
 });
 
+describe('TokenBuckets.reserve', () => {
+  it('takes what the bucket holds at once, then books the tokens to come one refill apart', () => {
+    const time = clock();
+    const buckets = new TokenBuckets(100, 0.05, time.now);
+    for (let i = 0; i < 5; i += 1) expect(buckets.reserve('a')).toBe(0);
+    const waits = Array.from({ length: 5 }, () => buckets.reserve('a'));
+    waits.forEach((wait, i) => expect(wait).toBeCloseTo((i + 1) / 100));
+    expect(buckets.reserve('other')).toBe(0);
+    time.advance(50);
+    expect(buckets.reserve('a')).toBeCloseTo(0.01);
+  });
+});
+
 describe('ScimRateLimits', () => {
-  const config = { perTokenPerSecond: 5, perProviderPerSecond: 8, bodyBytesPerProviderPerSecond: 10_000, burstSeconds: 1, maxInFlightPerProvider: 0, searchesPerProviderPerSecond: 0, refusalDelayMs: 0 };
+  const config = { perTokenPerSecond: 5, perProviderPerSecond: 8, bodyBytesPerProviderPerSecond: 10_000, burstSeconds: 1, maxInFlightPerProvider: 0, searchesPerProviderPerSecond: 0, refusalDelayMs: 0, paceBurstMs: 0 };
 
   it('answers 429 with Retry-After once the token has spent its burst', () => {
     const limits = new ScimRateLimits(config, clock().now);
@@ -132,6 +145,23 @@ describe('ScimRateLimits', () => {
     expect(() => limits.admit('t', 'p', Number.POSITIVE_INFINITY)).toThrow(ScimError);
   });
 
+  it('paces a token\'s requests beyond paceBurstMs of its rate one refill apart', () => {
+    const time = clock();
+    const limits = new ScimRateLimits({ ...config, perTokenPerSecond: 10, perProviderPerSecond: 0, paceBurstMs: 200 }, time.now);
+    expect([0, 1, 2, 3].map(() => limits.paceMs('t', 'p'))).toEqual([0, 0, 100, 200]);
+    expect(limits.paceMs('other', 'p')).toBe(0);
+    // A second later the queue is served and the bucket has refilled to its 200 ms.
+    time.advance(1000);
+    expect([0, 1, 2].map(() => limits.paceMs('t', 'p'))).toEqual([0, 0, 100]);
+  });
+
+  it('paces an IdP\'s requests over all its tokens at the IdP\'s rate, and not at all with paceBurstMs 0', () => {
+    const limits = new ScimRateLimits({ ...config, perTokenPerSecond: 0, perProviderPerSecond: 20, paceBurstMs: 100 }, clock().now);
+    expect(['t1', 't2', 't3', 't4'].map((token) => limits.paceMs(token, 'p'))).toEqual([0, 0, 50, 100]);
+    const unpaced = new ScimRateLimits({ ...config, paceBurstMs: 0 }, clock().now);
+    expect(Array.from({ length: 50 }, () => unpaced.paceMs('t', 'p'))).toEqual(Array(50).fill(0));
+  });
+
   it('rations an IdP\'s searches apart from its other requests, and refills them', () => {
     const time = clock();
     const limits = new ScimRateLimits({ ...config, perTokenPerSecond: 0, perProviderPerSecond: 0, searchesPerProviderPerSecond: 3 }, time.now);
@@ -164,7 +194,7 @@ describe('ScimRateLimits', () => {
 
   it('turns every limit off with 0', () => {
     const limits = new ScimRateLimits(
-      { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0, searchesPerProviderPerSecond: 0, refusalDelayMs: 0 },
+      { perTokenPerSecond: 0, perProviderPerSecond: 0, bodyBytesPerProviderPerSecond: 0, burstSeconds: 1, maxInFlightPerProvider: 0, searchesPerProviderPerSecond: 0, refusalDelayMs: 0, paceBurstMs: 0 },
       clock().now,
     );
     for (let i = 0; i < 10_000; i += 1) {

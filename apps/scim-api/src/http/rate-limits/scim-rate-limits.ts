@@ -27,6 +27,8 @@ export class ScimRateLimits {
   private readonly bodyBytesPerProvider?: TokenBuckets;
   private readonly inFlight?: InFlightCounter;
   private readonly searchesPerProvider?: TokenBuckets;
+  private readonly pacePerToken?: TokenBuckets;
+  private readonly pacePerProvider?: TokenBuckets;
 
   private readonly refusalDelayMs: number;
 
@@ -38,6 +40,10 @@ export class ScimRateLimits {
       this.bodyBytesPerProvider = new TokenBuckets(config.bodyBytesPerProviderPerSecond, config.burstSeconds, now);
     }
     if (config.maxInFlightPerProvider > 0) this.inFlight = new InFlightCounter(config.maxInFlightPerProvider);
+    if (config.paceBurstMs > 0) {
+      if (config.perTokenPerSecond > 0) this.pacePerToken = new TokenBuckets(config.perTokenPerSecond, config.paceBurstMs / 1000, now);
+      if (config.perProviderPerSecond > 0) this.pacePerProvider = new TokenBuckets(config.perProviderPerSecond, config.paceBurstMs / 1000, now);
+    }
     if (config.searchesPerProviderPerSecond > 0) this.searchesPerProvider = new TokenBuckets(config.searchesPerProviderPerSecond, config.burstSeconds, now);
   }
 
@@ -57,6 +63,18 @@ export class ScimRateLimits {
     const release = this.inFlight.tryAcquire(providerId);
     if (!release) throw tooMany('This identity provider has too many requests in progress', 1);
     return release;
+  }
+
+  /**
+   * The milliseconds an admitted request waits before its body is read, so that a token's or an
+   * IdP's requests that came together beyond `paceBurstMs` of its rate start spaced at that rate
+   * rather than back to back. A client hammering at its limit otherwise got its refill's worth of
+   * requests worked in one clump each time its refused requests came back (bench:noisy: up to 120
+   * in 50 ms), and another tenant's requests waited behind the whole clump. The pacing shares the
+   * limits' rates, so it never waits longer than their burst (what they refuse beyond).
+   */
+  paceMs(tokenId: string, providerId: string): number {
+    return Math.max(this.pacePerToken?.reserve(tokenId) ?? 0, this.pacePerProvider?.reserve(providerId) ?? 0) * 1000;
   }
 
   /**

@@ -22,6 +22,7 @@ const searchesOnly = (perSecond: number, refusalDelayMs: number) =>
     maxInFlightPerProvider: 0,
     searchesPerProviderPerSecond: perSecond,
     refusalDelayMs,
+    paceBurstMs: 0,
   });
 
 describe('rationSearches', () => {

@@ -42,6 +42,18 @@ export class TokenBuckets {
   }
 
   /**
+   * Takes a token for `key` now, or books the next one to come: the seconds until it comes (0: it
+   * was there). Tokens booked ahead are a queue served at the bucket's rate, so requests that came
+   * together start spaced out.
+   */
+  reserve(key: string): number {
+    const bucket = this.refilled(key);
+    const waitSeconds = Math.max(0, (1 - bucket.tokens) / this.ratePerSecond);
+    bucket.tokens -= 1;
+    return waitSeconds;
+  }
+
+  /**
    * Takes `cost` tokens for `key` whether it has them or not, for work whose cost is known only
    * once done: the key then owes them (at most MAX_DEBT_SECONDS of refill) and take() waits until
    * they are paid back.
