@@ -18,8 +18,9 @@ const CHEAP_REFUSALS = new Set([401, 404, 429]);
 
 /**
  * Admission of an authenticated SCIM request: the token's rate, the IdP's rate, then the IdP's
- * requests in flight; and of a search, the IdP's searches. A refused request still spends its
- * tokens, so a client that hammers is slowed rather than rewarded. Each limit set to 0 is off.
+ * requests in flight; and of a search, the IdP's searches. A request refused by one limit keeps
+ * what it took from the limits before it; what slows a client that hammers is the refusal's delay
+ * ({@link refusalMaySend}) and the pacing ({@link paceMs}). Each limit set to 0 is off.
  */
 export class ScimRateLimits {
   private readonly perToken?: TokenBuckets;
