@@ -25,6 +25,13 @@ function expectScimError(response: RawResponse | { status: number; headers: Head
 const portOf = (server: ScimTestServer) => Number(new URL(server.origin).port);
 const newUser = () => entraCreateUser(`u.${randomUUID()}@example.com`, randomUUID());
 
+/** A gauge's value from /metrics. */
+async function metricOf(server: ScimTestServer, name: string): Promise<number> {
+  const scraped = await (await fetch(`${server.origin}/metrics`)).text();
+  const line = scraped.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+  return Number(line?.split(' ').at(-1));
+}
+
 /** Request head of a POST that announces a body of `length` bytes. */
 function postHead(path: string, length: number, token?: string): string {
   return (
@@ -360,26 +367,55 @@ describe('HTTP edges of the SCIM API', () => {
       }
     });
 
-    it('refuses connections over HTTP_MAX_CONNECTIONS and accepts again once one closes', async () => {
-      const open: RawConnection[] = [];
+    it('at HTTP_MAX_CONNECTIONS, closes the connection longest without a request in progress to let a new one in', async () => {
+      const silent: RawConnection[] = [];
       try {
         for (let i = 0; i < 4; i += 1) {
           const connection = await RawConnection.open(portOf(strict));
-          open.push(connection);
-          // Headers only, so each connection stays open and counted until the test closes it.
+          silent.push(connection);
+          // Headers never finished: what a client holding connections for nothing sends.
           connection.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+          await delay(20);
+        }
+        const answered = await rawExchange(portOf(strict), 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+        expect(answered?.status).toBe(200);
+        expect(await silent[0].closedWithin(1000)).toBe(true);
+        expect(await silent[1].closedWithin(100)).toBe(false);
+        // The longest-waiting goes first, never the newest.
+        const newest = await RawConnection.open(portOf(strict));
+        silent.push(newest);
+        newest.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+        await delay(20);
+        expect((await rawExchange(portOf(strict), 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'))?.status).toBe(200);
+        expect(await silent[1].closedWithin(1000)).toBe(true);
+        expect(await newest.closedWithin(100)).toBe(false);
+        expect(await metricOf(strict, 'scim_http_connections_evicted')).toBeGreaterThanOrEqual(2);
+      } finally {
+        for (const connection of silent) connection.destroy();
+      }
+    });
+
+    it('refuses a connection only while every open one has a request in progress, and accepts again once one ends', async () => {
+      const busy: RawConnection[] = [];
+      try {
+        for (let i = 0; i < 4; i += 1) {
+          const connection = await RawConnection.open(portOf(strict));
+          busy.push(connection);
+          // An authenticated request whose body is still to come: in progress until the request timeout.
+          connection.write(postHead('/scim/v2/enterprise-idps/alpha/Users', 10_000, ALPHA.token));
         }
         await delay(100);
         const refused = await RawConnection.open(portOf(strict));
         refused.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-        expect(await refused.closedWithin(3000)).toBe(true);
+        expect(await refused.closedWithin(1000)).toBe(true);
         expect(refused.bytesReceived).toBe(0);
-        open.pop()!.destroy();
-        await delay(200);
-        const accepted = await rawExchange(portOf(strict), 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-        expect(accepted?.status).toBe(200);
+        busy.pop()!.destroy();
+        await delay(100);
+        expect((await rawExchange(portOf(strict), 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'))?.status).toBe(200);
+        expect(await metricOf(strict, 'scim_http_connections_refused')).toBeGreaterThanOrEqual(1);
+        for (const connection of busy) expect(await connection.closedWithin(10)).toBe(false);
       } finally {
-        for (const connection of open) connection.destroy();
+        for (const connection of busy) connection.destroy();
       }
     });
   });

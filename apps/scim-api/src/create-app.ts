@@ -23,7 +23,8 @@ import { AppModule, Surfaces } from './app.module';
 import { authenticateBeforeBody } from './auth/scim-authentication.hook';
 import { ScimAuthenticator } from './auth/scim-authenticator';
 import { answerClientErrorsAsScim } from './http/client-error.handler';
-import { capConnections, httpServerOptions, ROUTE_PARAM_MAX_LENGTH } from './http/http-server-options';
+import { ConnectionCap } from './http/connection-cap';
+import { httpServerOptions, ROUTE_PARAM_MAX_LENGTH } from './http/http-server-options';
 import { answerUnmetExpectationsAsScim } from './http/unmet-expectation.handler';
 import { FairTurns } from './http/rate-limits/fair-turns';
 import { workInFairTurns, workSlots } from './http/rate-limits/fair-turns.hook';
@@ -114,7 +115,9 @@ async function createApp(
   configureApp(app, config, logger, stores, journal, metrics, parts.afterClose);
   await app.init();
   app.get(OpenApiDocument).publish(buildOpenApiDocument(app));
-  capConnections(app.getHttpServer(), config.http);
+  const connections = new ConnectionCap(config.http.maxConnections);
+  connections.watch(app.getHttpServer());
+  if (journal) observeConnections(metrics, connections);
   answerUnmetExpectationsAsScim(app.getHttpServer());
   return app;
 }
@@ -161,6 +164,12 @@ function observeProcess(metrics: ServiceMetrics, stores: Stores, relay: Integrat
   observePipeline(metrics, stores.events, stores.projector, relay);
   metrics.gauge('scim_journal_dropped_entries', 'Request journal entries dropped since start (queue full or database failing): support loses their trace', () => journal.dropped);
   metrics.gauge('scim_journal_queued_entries', 'Request journal entries waiting to be written', () => journal.queued);
+}
+
+function observeConnections(metrics: ServiceMetrics, connections: ConnectionCap): void {
+  metrics.gauge('scim_http_connections_open', 'Connections open to the SCIM listener (at most HTTP_MAX_CONNECTIONS)', () => connections.open);
+  metrics.gauge('scim_http_connections_evicted', 'Connections closed since start, at the cap, to make room for a newer one: the one longest without a request in progress', () => connections.evicted);
+  metrics.gauge('scim_http_connections_refused', 'Connections refused since start at the cap because every open one had a request in progress: alert on any', () => connections.refused);
 }
 
 /** Every SCIM request journaled; entries past the retention period pruned in the background; what is queued written on close. */

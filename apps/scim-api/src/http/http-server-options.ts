@@ -1,6 +1,5 @@
 import { PROVIDER_ID_MAX_LENGTH } from '@app/identity/identity-provider/provider-id';
 import type { HttpConfig } from '@app/platform/config/app-config';
-import type { Server } from 'node:http';
 
 /**
  * Longest path segment the router matches: well above the longest provider id (so every id that
@@ -28,9 +27,4 @@ export function httpServerOptions(http: HttpConfig) {
     return503OnClosing: false,
     http: { headersTimeout, requestTimeout: http.requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
   };
-}
-
-/** Connections past the cap are closed by Node as soon as they are accepted. */
-export function capConnections(server: Server, http: HttpConfig): void {
-  server.maxConnections = http.maxConnections;
 }

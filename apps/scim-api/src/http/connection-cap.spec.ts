@@ -1,0 +1,87 @@
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import { ConnectionCap } from './connection-cap';
+
+class FakeSocket extends EventEmitter {
+  destroyed = false;
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.emit('close');
+  }
+}
+
+function capped(max: number) {
+  const server = new EventEmitter() as EventEmitter & { maxConnections?: number };
+  const cap = new ConnectionCap(max);
+  cap.watch(server as unknown as Server);
+  const connect = () => {
+    const socket = new FakeSocket();
+    server.emit('connection', socket);
+    return socket;
+  };
+  const request = (socket: FakeSocket) => {
+    const response = new EventEmitter();
+    server.emit('request', { socket }, response);
+    return { end: () => response.emit('close') };
+  };
+  return { server, cap, connect, request };
+}
+
+describe('ConnectionCap', () => {
+  it("takes the cap over from Node's own", () => {
+    expect(capped(2).server.maxConnections).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('closes the connection longest without a request in progress when a new one comes past the cap', () => {
+    const { cap, connect } = capped(2);
+    const [first, second] = [connect(), connect()];
+    const third = connect();
+    expect([first.destroyed, second.destroyed, third.destroyed]).toEqual([true, false, false]);
+    expect({ open: cap.open, evicted: cap.evicted, refused: cap.refused }).toEqual({ open: 2, evicted: 1, refused: 0 });
+  });
+
+  it('never closes a connection with a request in progress; refuses the new one when all have one', () => {
+    const { cap, connect, request } = capped(2);
+    const [first, second] = [connect(), connect()];
+    request(first);
+    const third = connect();
+    expect([first.destroyed, second.destroyed, third.destroyed]).toEqual([false, true, false]);
+    request(third);
+    expect(connect().destroyed).toBe(true);
+    expect([first.destroyed, third.destroyed]).toEqual([false, false]);
+    expect({ open: cap.open, refused: cap.refused }).toEqual({ open: 2, refused: 1 });
+  });
+
+  it('puts a keep-alive connection at the back of the line when its response ends', () => {
+    const { connect, request } = capped(2);
+    const [first, second] = [connect(), connect()];
+    request(first).end();
+    connect();
+    expect([first.destroyed, second.destroyed]).toEqual([false, true]);
+  });
+
+  it('counts pipelined requests: the connection waits again only when the last one ends', () => {
+    const { connect, request } = capped(2);
+    const [first, second] = [connect(), connect()];
+    const [one, two] = [request(first), request(first)];
+    request(second);
+    one.end();
+    expect(connect().destroyed).toBe(true);
+    two.end();
+    connect();
+    expect(first.destroyed).toBe(true);
+  });
+
+  it('frees the place of a connection that closes, once, however it closes', () => {
+    const { cap, connect, request } = capped(2);
+    const first = connect();
+    const exchange = request(first);
+    first.destroy();
+    exchange.end();
+    expect(cap.open).toBe(0);
+    connect();
+    connect();
+    expect({ open: cap.open, evicted: cap.evicted }).toEqual({ open: 2, evicted: 0 });
+  });
+});
