@@ -367,25 +367,27 @@ describe('HTTP edges of the SCIM API', () => {
       }
     });
 
+    const UNFINISHED_HEAD = 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n';
+    /** A connection that has sent `head` (and stays open until the test or the server closes it). */
+    async function openWith(head: string): Promise<RawConnection> {
+      const connection = await RawConnection.open(portOf(strict));
+      connection.write(head);
+      await delay(20);
+      return connection;
+    }
+
     it('at HTTP_MAX_CONNECTIONS, closes the connection longest without a request in progress to let a new one in', async () => {
       const silent: RawConnection[] = [];
       try {
-        for (let i = 0; i < 4; i += 1) {
-          const connection = await RawConnection.open(portOf(strict));
-          silent.push(connection);
-          // Headers never finished: what a client holding connections for nothing sends.
-          connection.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-          await delay(20);
-        }
+        // Headers never finished: what a client holding connections for nothing sends.
+        for (let i = 0; i < 4; i += 1) silent.push(await openWith(UNFINISHED_HEAD));
         const answered = await rawExchange(portOf(strict), 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
         expect(answered?.status).toBe(200);
         expect(await silent[0].closedWithin(1000)).toBe(true);
         expect(await silent[1].closedWithin(100)).toBe(false);
         // The longest-waiting goes first, never the newest.
-        const newest = await RawConnection.open(portOf(strict));
+        const newest = await openWith(UNFINISHED_HEAD);
         silent.push(newest);
-        newest.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-        await delay(20);
         expect((await rawExchange(portOf(strict), 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'))?.status).toBe(200);
         expect(await silent[1].closedWithin(1000)).toBe(true);
         expect(await newest.closedWithin(100)).toBe(false);
@@ -398,12 +400,8 @@ describe('HTTP edges of the SCIM API', () => {
     it('refuses a connection only while every open one has a request in progress, and accepts again once one ends', async () => {
       const busy: RawConnection[] = [];
       try {
-        for (let i = 0; i < 4; i += 1) {
-          const connection = await RawConnection.open(portOf(strict));
-          busy.push(connection);
-          // An authenticated request whose body is still to come: in progress until the request timeout.
-          connection.write(postHead('/scim/v2/enterprise-idps/alpha/Users', 10_000, ALPHA.token));
-        }
+        // An authenticated request whose body is still to come: in progress until the request timeout.
+        for (let i = 0; i < 4; i += 1) busy.push(await openWith(postHead('/scim/v2/enterprise-idps/alpha/Users', 10_000, ALPHA.token)));
         await delay(100);
         const refused = await RawConnection.open(portOf(strict));
         refused.write('GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
