@@ -311,6 +311,7 @@ describe('HTTP edges of the SCIM API', () => {
     beforeAll(async () => {
       strict = await ScimTestServer.start(PGLITE, [ALPHA], undefined, {
         http: { ...defaults.http, requestTimeoutMs: 2000, headersTimeoutMs: 1000, keepAliveTimeoutMs: 1000, maxConnections: 4 },
+        rateLimits: { ...defaults.rateLimits, refusalDelayMs: 1000 },
       });
     });
     afterAll(async () => strict?.close());
@@ -376,24 +377,47 @@ describe('HTTP edges of the SCIM API', () => {
       return connection;
     }
 
-    it('at HTTP_MAX_CONNECTIONS, closes the connection longest without a request in progress to let a new one in', async () => {
+    it('at HTTP_MAX_CONNECTIONS, closes the silent connection waiting longest to let a new one in, never a served keep-alive one', async () => {
+      const HEALTH = 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+      const CLOSING_HEALTH = 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n';
+      // The oldest connection: a client that was served and keeps its connection for the next request.
+      const served = await openWith(HEALTH);
       const silent: RawConnection[] = [];
       try {
+        expect((await served.response())?.status).toBe(200);
         // Headers never finished: what a client holding connections for nothing sends.
-        for (let i = 0; i < 4; i += 1) silent.push(await openWith(UNFINISHED_HEAD));
-        const answered = await rawExchange(portOf(strict), 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-        expect(answered?.status).toBe(200);
+        for (let i = 0; i < 3; i += 1) silent.push(await openWith(UNFINISHED_HEAD));
+        expect((await rawExchange(portOf(strict), CLOSING_HEALTH))?.status).toBe(200);
         expect(await silent[0].closedWithin(1000)).toBe(true);
         expect(await silent[1].closedWithin(100)).toBe(false);
         // The longest-waiting goes first, never the newest.
         const newest = await openWith(UNFINISHED_HEAD);
         silent.push(newest);
-        expect((await rawExchange(portOf(strict), 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'))?.status).toBe(200);
+        expect((await rawExchange(portOf(strict), CLOSING_HEALTH))?.status).toBe(200);
         expect(await silent[1].closedWithin(1000)).toBe(true);
         expect(await newest.closedWithin(100)).toBe(false);
+        expect(await served.closedWithin(10)).toBe(false);
         expect(await metricOf(strict, 'scim_http_connections_evicted')).toBeGreaterThanOrEqual(2);
       } finally {
-        for (const connection of silent) connection.destroy();
+        for (const connection of [served, ...silent]) connection.destroy();
+      }
+    });
+
+    it('at HTTP_MAX_CONNECTIONS, closes a connection whose request only waits out its refusal delay before any other', async () => {
+      const idle = await openWith(UNFINISHED_HEAD);
+      const refused: RawConnection[] = [];
+      try {
+        for (let i = 0; i < 3; i += 1) refused.push(await openWith('GET /scim/v2/enterprise-idps/alpha/Users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer not-a-token-0123456789abcdef\r\n\r\n'));
+        const started = Date.now();
+        expect((await rawExchange(portOf(strict), 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'))?.status).toBe(200);
+        expect(Date.now() - started).toBeLessThan(900);
+        // The first bad token's connection is cut during its delay, the longer idle one kept.
+        expect(await refused[0].closedWithin(100)).toBe(true);
+        expect(refused[0].bytesReceived).toBe(0);
+        expect(await idle.closedWithin(10)).toBe(false);
+        expect((await refused[1].response(3000))?.status).toBe(401);
+      } finally {
+        for (const connection of [idle, ...refused]) connection.destroy();
       }
     });
 

@@ -29,7 +29,7 @@ export function authenticateBeforeBody(fastify: FastifyInstance, authenticator: 
       const paceMs = rateLimits.paceMs(tokenId, providerId);
       if (paceMs > 0) await delay(paceMs);
     } catch (error) {
-      await rateLimits.refusalMaySend(error);
+      await rateLimits.refusalMaySend(error, request.raw.socket);
       closeAfterResponse(request, reply);
       sendScimError(error, request, reply, logger);
       return reply;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
-import { ConnectionCap } from './connection-cap';
+import { ConnectionCap, delayRefusal } from './connection-cap';
 
 class FakeSocket extends EventEmitter {
   destroyed = false;
@@ -53,9 +53,19 @@ describe('ConnectionCap', () => {
     expect({ open: cap.open, refused: cap.refused }).toEqual({ open: 2, refused: 1 });
   });
 
-  it('puts a keep-alive connection at the back of the line when its response ends', () => {
+  it('closes a connection that never sent a whole request before one idle between keep-alive requests, even a longer idle one', () => {
+    const { connect, request } = capped(2);
+    const [served, silent] = [connect(), connect()];
+    request(served).end();
+    connect();
+    expect([served.destroyed, silent.destroyed]).toEqual([false, true]);
+  });
+
+  it('among idle connections, closes the one idle longest: a response puts its connection at the back of the line', () => {
     const { connect, request } = capped(2);
     const [first, second] = [connect(), connect()];
+    request(first).end();
+    request(second).end();
     request(first).end();
     connect();
     expect([first.destroyed, second.destroyed]).toEqual([false, true]);
@@ -83,5 +93,27 @@ describe('ConnectionCap', () => {
     connect();
     connect();
     expect({ open: cap.open, evicted: cap.evicted }).toEqual({ open: 2, evicted: 0 });
+  });
+
+  it('closes a connection whose request only waits to be refused before any other, until its refusal is sent', async () => {
+    const { connect, request } = capped(3);
+    const [idle, refusing, busy] = [connect(), connect(), connect()];
+    const refusal = request(refusing);
+    request(busy);
+    const waited = delayRefusal(refusing as never, 20);
+    connect();
+    expect([idle.destroyed, refusing.destroyed, busy.destroyed]).toEqual([false, true, false]);
+    await waited;
+  });
+
+  it('takes the mark off once the refusal is sent: the connection then waits at the back of the line', () => {
+    const { connect, request } = capped(2);
+    const [refused, idle] = [connect(), connect()];
+    request(idle).end();
+    const refusal = request(refused);
+    void delayRefusal(refused as never, 20);
+    refusal.end();
+    connect();
+    expect([refused.destroyed, idle.destroyed]).toEqual([false, true]);
   });
 });

@@ -1,19 +1,42 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** The cap that counts each connection, so that a hook can mark its own without being handed the cap. */
+const capOfConnection = new WeakMap<Socket, ConnectionCap>();
 
 /**
- * At most `max` connections open (HTTP_MAX_CONNECTIONS). A connection past the cap closes the one
- * that has gone longest without a request in progress (its headers still coming, or idle between
- * keep-alive requests), and is refused only when every open connection has a request in progress.
- * With Node's own cap, a client that opened the cap's worth of silent connections (or held them idle
- * between requests) shut every other tenant out until its headers or keep-alive timed out, and
- * could open them again at once; now it only pushes out its own. A request in progress is never
- * cut: those are bounded per IdP by the rate and in-flight limits, and by the request timeout.
+ * Waits `ms` before a refusal is sent (RATE_LIMIT_REFUSAL_DELAY_MS), its connection first in line
+ * to be closed at the cap meanwhile. Counted as a request in progress, a flood of refused requests
+ * (bad tokens, unknown tenants, past a limit) held every connection for the whole delay and, at the
+ * cap, shut other tenants out (1,100 clients resending bad tokens: 6 in 71 of another tenant's
+ * lookups lost); a refusal cut short loses its client nothing it was going to get.
+ */
+export async function delayRefusal(socket: Socket, ms: number): Promise<void> {
+  if (ms <= 0) return;
+  capOfConnection.get(socket)?.waitsToRefuse(socket);
+  await delay(ms);
+}
+
+/**
+ * At most `max` connections open (HTTP_MAX_CONNECTIONS). A connection past the cap closes another
+ * one, and is refused only when every open connection has a request in progress. With Node's own
+ * cap, a client that opened the cap's worth of silent connections shut every other tenant out
+ * until its headers timed out, and could open them again at once; now it only pushes out its own.
+ * The one closed, longest-waiting first in each line:
+ * 1. a connection whose request only waits to be refused ({@link delayRefusal});
+ * 2. one that never sent a whole request (its headers still coming, or nothing);
+ * 3. one idle between keep-alive requests: a client that was served, such as Entra, keeps its
+ *    connection through a flood of silent ones.
+ * A request in progress is never cut: those are bounded per IdP by the rate and in-flight limits,
+ * and by the request timeout.
  */
 export class ConnectionCap {
   private openCount = 0;
-  /** Open connections without a request in progress, longest-waiting first (a Map keeps insertion order). */
-  private readonly waiting = new Map<Socket, true>();
+  /** Connections without a request in progress, in the order they are closed at the cap (a Map keeps insertion order). */
+  private readonly refusing = new Map<Socket, true>();
+  private readonly neverServed = new Map<Socket, true>();
+  private readonly idle = new Map<Socket, true>();
   private readonly inProgress = new WeakMap<Socket, number>();
   private closedForOthers = 0;
   private refusedCount = 0;
@@ -42,41 +65,49 @@ export class ConnectionCap {
     return this.refusedCount;
   }
 
+  /** The connection's request only waits for its refusal to be sent ({@link delayRefusal}). */
+  waitsToRefuse(socket: Socket): void {
+    if (this.inProgress.has(socket)) this.refusing.set(socket, true);
+  }
+
   private opened(socket: Socket): void {
     if (this.openCount >= this.max) {
-      const longestWaiting = this.waiting.keys().next();
-      if (longestWaiting.done) {
+      const closable = [this.refusing, this.neverServed, this.idle].map((line) => line.keys().next()).find((first) => !first.done);
+      if (!closable) {
         this.refusedCount += 1;
         socket.destroy();
         return;
       }
       this.closedForOthers += 1;
-      this.forget(longestWaiting.value);
-      longestWaiting.value.destroy();
+      this.forget(closable.value);
+      closable.value.destroy();
     }
     this.openCount += 1;
-    this.waiting.set(socket, true);
+    this.neverServed.set(socket, true);
+    capOfConnection.set(socket, this);
     socket.once('close', () => this.forget(socket));
   }
 
   private forget(socket: Socket): void {
-    if (!this.inProgress.has(socket) && !this.waiting.has(socket)) return;
+    if (!this.inProgress.delete(socket) && !this.neverServed.delete(socket) && !this.idle.delete(socket)) return;
     this.openCount -= 1;
-    this.waiting.delete(socket);
-    this.inProgress.delete(socket);
+    this.refusing.delete(socket);
+    this.neverServed.delete(socket);
+    this.idle.delete(socket);
   }
 
   private requestStarted(socket: Socket, response: ServerResponse): void {
-    if (!this.waiting.delete(socket) && !this.inProgress.has(socket)) return;
+    if (!this.neverServed.delete(socket) && !this.idle.delete(socket) && !this.inProgress.has(socket)) return;
     this.inProgress.set(socket, (this.inProgress.get(socket) ?? 0) + 1);
     response.once('close', () => {
+      this.refusing.delete(socket);
       const left = (this.inProgress.get(socket) ?? 1) - 1;
       if (left > 0) {
         this.inProgress.set(socket, left);
         return;
       }
-      // Still open: it waits for its next request, at the back of the line.
-      if (this.inProgress.delete(socket) && !socket.destroyed) this.waiting.set(socket, true);
+      // Still open: it waits for its next request, at the back of the idle line.
+      if (this.inProgress.delete(socket) && !socket.destroyed) this.idle.set(socket, true);
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { setTimeout as delay } from 'node:timers/promises';
+import { delayRefusal } from '../../http/connection-cap';
 import type { Logger } from 'pino';
 import { AdminRequestError, sendAdminError } from '../http/admin-errors';
 import { sendConsoleError } from '../console/console-errors';
@@ -29,7 +29,7 @@ export function authenticateAdmins(fastify: FastifyInstance, authenticator: Admi
       if (request.is404) throw AdminRequestError.notFound(`No admin endpoint ${request.method} ${request.url.split('?')[0]}`);
       request.adminCaller = await authenticator.authenticate(request.headers.authorization);
     } catch (error) {
-      if (error instanceof AdminRequestError && refusalDelayMs > 0) await delay(refusalDelayMs);
+      if (error instanceof AdminRequestError) await delayRefusal(request.raw.socket, refusalDelayMs);
       closeAfterResponse(request, reply);
       sendAdminError(error, request, reply, logger);
       return reply;

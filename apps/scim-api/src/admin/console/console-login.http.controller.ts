@@ -3,7 +3,7 @@ import { digestToken } from '@app/identity/identity-provider/token-digest';
 import type { AppConfig } from '@app/platform/config/app-config';
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { setTimeout as delay } from 'node:timers/promises';
+import { delayRefusal } from '../../http/connection-cap';
 import { APP_CONFIG } from '../../app.tokens';
 import { AdminAuthenticator } from '../auth/admin-authenticator';
 import { AdminRequestError } from '../http/admin-errors';
@@ -50,7 +50,7 @@ export class ConsoleLoginController {
     } catch (error) {
       if (!(error instanceof AdminRequestError)) throw error;
       // As slow as the API's refusals (RATE_LIMIT_REFUSAL_DELAY_MS): guessing tokens here costs as much.
-      if (this.config.rateLimits.refusalDelayMs > 0) await delay(this.config.rateLimits.refusalDelayMs);
+      await delayRefusal(request.raw.socket, this.config.rateLimits.refusalDelayMs);
       const message = token === undefined ? error.message : 'That is not a valid admin token (ADMIN_TOKEN or one issued with admin-token issue); SCIM tokens never are';
       return sendPage(reply, { title: 'Sign in', body: loginForm(), error: message }, 401);
     }

@@ -1,4 +1,5 @@
 import { ScimError } from '@app/scim/errors/scim-error';
+import { Socket } from 'node:net';
 import { InFlightCounter } from './in-flight-counter';
 import { ScimRateLimits, SEARCH_WORK_MS_PER_TOKEN } from './scim-rate-limits';
 import { TokenBuckets } from './token-buckets';
@@ -207,7 +208,7 @@ describe('ScimRateLimits', () => {
     const limits = new ScimRateLimits({ ...config, refusalDelayMs: 60 });
     const waited = async (error: unknown) => {
       const started = performance.now();
-      await limits.refusalMaySend(error);
+      await limits.refusalMaySend(error, new Socket());
       return performance.now() - started;
     };
     for (const cheap of [new ScimError(401, 'bad token'), ScimError.notFound('no such IdP'), ScimError.tooManyRequests('slow down', 1)]) {

@@ -1,6 +1,7 @@
 import type { RateLimitConfig } from '@app/platform/config/app-config';
 import { ScimError } from '@app/scim/errors/scim-error';
-import { setTimeout as delay } from 'node:timers/promises';
+import type { Socket } from 'node:net';
+import { delayRefusal } from '../connection-cap';
 import { InFlightCounter } from './in-flight-counter';
 import { TokenBuckets } from './token-buckets';
 
@@ -106,8 +107,8 @@ export class ScimRateLimits {
    * rather than as many as we can refuse (bench:noisy: a flood of bad tokens and unknown tenants
    * answered at once took most of what the other limits left for another tenant); others at once.
    */
-  async refusalMaySend(error: unknown): Promise<void> {
-    if (this.refusalDelayMs > 0 && error instanceof ScimError && CHEAP_REFUSALS.has(error.status)) await delay(this.refusalDelayMs);
+  async refusalMaySend(error: unknown, socket: Socket): Promise<void> {
+    if (error instanceof ScimError && CHEAP_REFUSALS.has(error.status)) await delayRefusal(socket, this.refusalDelayMs);
   }
 }
 

@@ -23,7 +23,7 @@ export function rationSearches(fastify: FastifyInstance, rateLimits: ScimRateLim
       rateLimits.admitSearch(request.scimCaller.providerId);
       markSearch(request);
     } catch (error) {
-      await rateLimits.refusalMaySend(error);
+      await rateLimits.refusalMaySend(error, request.raw.socket);
       closeAfterResponse(request, reply);
       sendScimError(error, request, reply, logger);
       return reply;
