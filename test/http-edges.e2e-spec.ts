@@ -212,6 +212,9 @@ describe('HTTP edges of the SCIM API', () => {
       expect(ms[7] - ms[0]).toBeGreaterThanOrEqual(250);
       expect(beta.status).toBe(200);
       expect(beta.ms).toBeLessThan(ms[7]);
+      // Operators see it: 6 requests waited, 50 + 100 + … + 300 ms = 1.05 s in all (less what arriving took).
+      expect(await metricOf(paced, 'scim_paced_requests')).toBeGreaterThanOrEqual(5);
+      expect(await metricOf(paced, 'scim_paced_seconds')).toBeGreaterThan(0.5);
     } finally {
       await paced.close();
     }

@@ -134,6 +134,7 @@ function configureApp(
   const fastify = app.getHttpAdapter().getInstance();
   measureRequests(fastify, metrics);
   const rateLimits = new ScimRateLimits(config.rateLimits);
+  if (journal) observePacing(metrics, rateLimits);
   // onClose hooks run last-registered first: afterClose (closing the stores) after the journal is written.
   if (afterClose) fastify.addHook('onClose', afterClose);
   answerWithRequestId(fastify);
@@ -164,6 +165,11 @@ function observeProcess(metrics: ServiceMetrics, stores: Stores, relay: Integrat
   observePipeline(metrics, stores.events, stores.projector, relay);
   metrics.gauge('scim_journal_dropped_entries', 'Request journal entries dropped since start (queue full or database failing): support loses their trace', () => journal.dropped);
   metrics.gauge('scim_journal_queued_entries', 'Request journal entries waiting to be written', () => journal.queued);
+}
+
+function observePacing(metrics: ServiceMetrics, rateLimits: ScimRateLimits): void {
+  metrics.gauge('scim_paced_requests', 'SCIM requests since start that waited to start spaced at their token\'s or IdP\'s rate (RATE_LIMIT_PACE_BURST_MS): a client sending in clumps', () => rateLimits.paced.requests);
+  metrics.gauge('scim_paced_seconds', 'Seconds those requests waited, summed since start', () => rateLimits.paced.seconds);
 }
 
 function observeConnections(metrics: ServiceMetrics, connections: ConnectionCap): void {

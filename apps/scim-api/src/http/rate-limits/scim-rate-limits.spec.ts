@@ -154,6 +154,8 @@ describe('ScimRateLimits', () => {
     // A second later the queue is served and the bucket has refilled to its 200 ms.
     time.advance(1000);
     expect([0, 1, 2].map(() => limits.paceMs('t', 'p'))).toEqual([0, 0, 100]);
+    // What the metrics show: the requests that waited, and their waits summed.
+    expect(limits.paced).toEqual({ requests: 3, seconds: expect.closeTo(0.4, 9) });
   });
 
   it('paces an IdP\'s requests over all its tokens at the IdP\'s rate, and not at all with paceBurstMs 0', () => {

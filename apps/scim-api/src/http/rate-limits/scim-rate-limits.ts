@@ -33,6 +33,7 @@ export class ScimRateLimits {
   private readonly pacePerProvider?: TokenBuckets;
 
   private readonly refusalDelayMs: number;
+  private readonly pacing = { requests: 0, seconds: 0 };
 
   constructor(config: RateLimitConfig, now?: () => number) {
     this.refusalDelayMs = config.refusalDelayMs;
@@ -76,7 +77,17 @@ export class ScimRateLimits {
    * limits' rates, so it never waits longer than their burst (what they refuse beyond).
    */
   paceMs(tokenId: string, providerId: string): number {
-    return Math.max(this.pacePerToken?.reserve(tokenId) ?? 0, this.pacePerProvider?.reserve(providerId) ?? 0) * 1000;
+    const waitMs = Math.max(this.pacePerToken?.reserve(tokenId) ?? 0, this.pacePerProvider?.reserve(providerId) ?? 0) * 1000;
+    if (waitMs > 0) {
+      this.pacing.requests += 1;
+      this.pacing.seconds += waitMs / 1000;
+    }
+    return waitMs;
+  }
+
+  /** Requests paced since start, and the seconds they waited in all (for metrics). */
+  get paced(): { readonly requests: number; readonly seconds: number } {
+    return { ...this.pacing };
   }
 
   /**
