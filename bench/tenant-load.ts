@@ -129,8 +129,14 @@ const BIG_BODY = ((): string => {
   return JSON.stringify({ ...resource, nickName: ' '.repeat(Math.max(0, padding)) });
 })();
 
+/** A small new user, as Entra creates them: what a client writing as fast as its limits allow sends. */
+const newUser = (): string => {
+  const userName = `w.${randomUUID()}@tenant-a.example`;
+  return JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, externalId: randomUUID(), active: true, displayName: 'Tenant A', emails: [{ primary: true, type: 'work', value: userName }] });
+};
+
 /** The hostile client's kinds of request (bench:noisy's BENCH_HOSTILE_KINDS picks some, to see what each costs the other tenant). */
-export const HOSTILE_KINDS = ['filter', 'search', 'big-body', 'bad-token', 'unknown-tenant', 'burst'] as const;
+export const HOSTILE_KINDS = ['filter', 'search', 'big-body', 'bad-token', 'unknown-tenant', 'burst', 'write'] as const;
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
 export interface HostileReport {
@@ -143,7 +149,7 @@ export interface HostileReport {
 /**
  * A client that tries to starve other tenants through its own tenant, until `stop()`: `concurrency`
  * loops each of large filters (GET and .search), big bodies, 1 MB bodies with a wrong token and for
- * an unknown tenant, and `4 × concurrency` loops of cheap requests (bursts beyond the rate limits);
+ * an unknown tenant, and `4 × concurrency` loops each of cheap requests and of new users (bursts beyond the rate limits);
  * `kinds` picks some of them (all by default).
  */
 export async function runHostileClient(
@@ -177,6 +183,7 @@ export async function runHostileClient(
     'bad-token': [concurrency, () => attempt('bad-token', 'POST', `${tenant.url}/Users`, { ...auth, Authorization: 'Bearer not-a-token-0123456789abcdef' }, BIG_BODY)],
     'unknown-tenant': [concurrency, () => attempt('unknown-tenant', 'POST', `${tenant.url.replace(/[^/]+$/, 'no-such-tenant')}/Users`, auth, BIG_BODY)],
     burst: [4 * concurrency, () => attempt('burst', 'GET', `${tenant.url}/ServiceProviderConfig`, auth)],
+    write: [4 * concurrency, () => attempt('write', 'POST', `${tenant.url}/Users`, auth, newUser())],
   };
   try {
     await Promise.all(
