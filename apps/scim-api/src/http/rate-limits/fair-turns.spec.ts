@@ -192,6 +192,83 @@ describe('FairTurns with searches', () => {
   });
 });
 
+describe('FairTurns with a busy IdP beside a lighter one', () => {
+  afterEach(() => jest.useRealTimers());
+  let now = 0;
+  const clock = () => now;
+  beforeEach(() => (now = 0));
+
+  const started = (turn: Promise<() => void>) => {
+    const state = { started: false };
+    void turn.then(() => (state.started = true));
+    return state;
+  };
+  /** A key that has worked `ms` just now (finished), so that it counts as busy for about a second. */
+  const worked = async (turns: FairTurns, key: string, ms: number) => {
+    const release = await turns.take(key);
+    now += ms;
+    release();
+  };
+
+  it('holds the busy IdP\'s next request while a lighter IdP has one at work, and starts it when that ends', async () => {
+    const turns = new FairTurns(4, clock);
+    await worked(turns, 'busy', LIGHT_WORK_MS + 100);
+    const light = await turns.take('light');
+    const held = started(turns.take('busy'));
+    await Promise.resolve();
+    expect(held.started).toBe(false);
+    light();
+    await Promise.resolve();
+    expect(held.started).toBe(true);
+  });
+
+  it('never holds the lighter IdP, nor a busy IdP alone, nor one under LIGHT_WORK_MS', async () => {
+    const turns = new FairTurns(4, clock);
+    await worked(turns, 'busy', LIGHT_WORK_MS + 100);
+    const busyAlone = started(turns.take('busy'));
+    const light = started(turns.take('light'));
+    await Promise.resolve();
+    expect([busyAlone.started, light.started]).toEqual([true, true]);
+    const quiet = new FairTurns(4, clock);
+    await worked(quiet, 'a', LIGHT_WORK_MS - 100);
+    await quiet.take('b');
+    const underBusy = started(quiet.take('a'));
+    await Promise.resolve();
+    expect(underBusy.started).toBe(true);
+  });
+
+  it('of two busy IdPs, holds only the busier one', async () => {
+    const turns = new FairTurns(4, clock);
+    const [busier, busy] = [await turns.take('busier'), await turns.take('busy')];
+    now = 1000;
+    busy();
+    now = 1500;
+    busier();
+    // Remembered work decays by e a second: about 600 ms and 1,500 ms now, both over LIGHT_WORK_MS.
+    await turns.take('busy');
+    const busierNext = started(turns.take('busier'));
+    const busyNext = started(turns.take('busy'));
+    await Promise.resolve();
+    expect([busierNext.started, busyNext.started]).toEqual([false, true]);
+  });
+
+  it('starts the held request once it has waited SEARCH_MAX_YIELD_MS, even while the lighter IdP keeps working', async () => {
+    jest.useFakeTimers();
+    const turns = new FairTurns(4, clock);
+    await worked(turns, 'busy', LIGHT_WORK_MS + 100);
+    await turns.take('light');
+    const held = started(turns.take('busy'));
+    now += SEARCH_MAX_YIELD_MS - 1;
+    jest.advanceTimersByTime(SEARCH_MAX_YIELD_MS - 1);
+    await Promise.resolve();
+    expect(held.started).toBe(false);
+    now += 1;
+    jest.advanceTimersByTime(1);
+    await Promise.resolve();
+    expect(held.started).toBe(true);
+  });
+});
+
 describe('workSlots', () => {
   const defaults = loadConfig({});
 
