@@ -1,4 +1,4 @@
-/** How long a search, or a busy IdP's request, yields to other IdPs before it takes a turn anyway (nothing starves on a busy server). */
+/** How long a search waits for the other IdPs to be idle before it takes a turn anyway (no search starves on a busy server). */
 export const SEARCH_MAX_YIELD_MS = 1000;
 /** An IdP whose requests worked less than this, in about the last second, is light (see {@link FairTurns}). */
 export const LIGHT_WORK_MS = 500;
@@ -29,7 +29,6 @@ interface Waiter {
  * at work, or once it has waited {@link SEARCH_MAX_YIELD_MS}: a scan started beside another
  * IdP's request shares the database with it (PGlite runs one statement at a time), so another
  * tenant's lookups and writes run in the gaps between searches, never behind one started after them.
- * Any other request of a busy IdP yields the same way to a lighter IdP's ({@link yieldsToLighter}).
  */
 export class FairTurns {
   private working = 0;
@@ -59,7 +58,7 @@ export class FairTurns {
       queue.push({ grant: () => resolve(this.start(key)), search, since });
       this.waiting.set(key, queue);
       // Nothing else may end a turn before its yield is over (another IdP's request long at work).
-      setTimeout(() => this.next(), SEARCH_MAX_YIELD_MS).unref();
+      if (search) setTimeout(() => this.next(), SEARCH_MAX_YIELD_MS).unref();
     });
   }
 
@@ -96,25 +95,8 @@ export class FairTurns {
   private canStart(key: string, waiter: Pick<Waiter, 'search' | 'since'>, alone: boolean): boolean {
     const mine = this.workingPerKey.get(key) ?? 0;
     if (this.working >= this.slots) return false;
-    const workMs = this.workMs(key);
-    if (mine >= this.maxPerKey && !(mine === this.maxPerKey && alone && workMs < LIGHT_WORK_MS)) return false;
-    if (this.now() - waiter.since >= SEARCH_MAX_YIELD_MS) return true;
-    return waiter.search ? this.working === mine : !this.yieldsToLighter(key, workMs);
-  }
-
-  /**
-   * A busy key (at least LIGHT_WORK_MS of work in about the last second) starts a request only
-   * while no lighter key has one at work: each of the lighter key's requests then meets at most the
-   * one statement of the busy key's already running, not a new one queued (PGlite runs one at a
-   * time) before each of its statements. bench:noisy with a tenant writing new users at its rate
-   * limit (each about 7 ms of PGlite's thread), two pairs against the rule's absence: the other
-   * tenant's p50 46 and 20 ms instead of 70 and 43 (10–13 ms undisturbed); its p99 moved within the
-   * machine's noise. The lightest key never yields, and a busy key alone works at full speed.
-   */
-  private yieldsToLighter(key: string, workMs: number): boolean {
-    if (workMs < LIGHT_WORK_MS) return false;
-    for (const other of this.workingPerKey.keys()) if (other !== key && this.workMs(other) < workMs) return true;
-    return false;
+    if (mine >= this.maxPerKey && !(mine === this.maxPerKey && alone && this.workMs(key) < LIGHT_WORK_MS)) return false;
+    return !waiter.search || this.working === mine || this.now() - waiter.since >= SEARCH_MAX_YIELD_MS;
   }
 
   /** The key's work in about the last second: finished work, decayed, plus how long its requests at work have been at it. */
