@@ -107,6 +107,20 @@ describe('FairTurns', () => {
       expect(second).toBe(false);
     });
 
+    it('counts its time at work as its part of the requests at work then, so a paced IdP slowed beside a busy one stays light', async () => {
+      const turns = new FairTurns(3, clock);
+      await turns.take('busy');
+      const slowed = await turns.take('paced');
+      // 800 ms at work beside the busy IdP's request: a share of 400 ms, under LIGHT_WORK_MS.
+      now = 800;
+      slowed();
+      await turns.take('paced');
+      let second = false;
+      void turns.take('paced').then(() => (second = true));
+      await Promise.resolve();
+      expect(second).toBe(true);
+    });
+
     it('is held to half after finished work adding up to LIGHT_WORK_MS, and light again once it has been idle a while', async () => {
       const turns = new FairTurns(3, clock);
       const first = await turns.take('a');
@@ -189,6 +203,68 @@ describe('FairTurns with searches', () => {
     jest.advanceTimersByTime(1);
     await Promise.resolve();
     expect(search.started).toBe(true);
+  });
+});
+
+describe('FairTurns with a heavy IdP beside another', () => {
+  afterEach(() => jest.useRealTimers());
+  let now = 0;
+  const clock = () => now;
+  beforeEach(() => (now = 0));
+
+  const started = (turn: Promise<() => void>) => {
+    const state = { started: false };
+    void turn.then(() => (state.started = true));
+    return state;
+  };
+  /** A key that has just worked `ms` alone (finished), so that it counts as heavy for a while when `ms` ≥ LIGHT_WORK_MS. */
+  const worked = async (turns: FairTurns, key: string, ms: number) => {
+    const release = await turns.take(key);
+    now += ms;
+    release();
+  };
+
+  it('holds the heavy IdP\'s next request while another IdP has one at work, and starts it when that ends', async () => {
+    const turns = new FairTurns(4, clock);
+    await worked(turns, 'heavy', LIGHT_WORK_MS + 100);
+    const other = await turns.take('other');
+    const held = started(turns.take('heavy'));
+    await Promise.resolve();
+    expect(held.started).toBe(false);
+    other();
+    await Promise.resolve();
+    expect(held.started).toBe(true);
+  });
+
+  it('never holds a light IdP, nor a heavy IdP with the server to itself', async () => {
+    const turns = new FairTurns(4, clock);
+    await worked(turns, 'heavy', LIGHT_WORK_MS + 100);
+    const heavyAlone = started(turns.take('heavy'));
+    const light = started(turns.take('light'));
+    await Promise.resolve();
+    expect([heavyAlone.started, light.started]).toEqual([true, true]);
+    const quiet = new FairTurns(4, clock);
+    await worked(quiet, 'a', LIGHT_WORK_MS - 100);
+    await quiet.take('b');
+    const underTheLine = started(quiet.take('a'));
+    await Promise.resolve();
+    expect(underTheLine.started).toBe(true);
+  });
+
+  it('starts the held request once it has waited SEARCH_MAX_YIELD_MS, even while the other IdP keeps working', async () => {
+    jest.useFakeTimers();
+    const turns = new FairTurns(4, clock);
+    await worked(turns, 'heavy', LIGHT_WORK_MS + 100);
+    await turns.take('other');
+    const held = started(turns.take('heavy'));
+    now += SEARCH_MAX_YIELD_MS - 1;
+    jest.advanceTimersByTime(SEARCH_MAX_YIELD_MS - 1);
+    await Promise.resolve();
+    expect(held.started).toBe(false);
+    now += 1;
+    jest.advanceTimersByTime(1);
+    await Promise.resolve();
+    expect(held.started).toBe(true);
   });
 });
 
