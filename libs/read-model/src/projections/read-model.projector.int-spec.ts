@@ -459,3 +459,28 @@ describe('reprojectQuarantined (PGlite)', () => {
     expect(await quarantine()).toHaveLength(2);
   });
 });
+
+describe('ReadModelProjector beside a steady stream of writes (PGlite)', () => {
+  it('ends a run with its first batch short of the limit: what was appended meanwhile waits for the next run', async () => {
+    await provision(randomUUID(), 'first@example.com');
+    let reads = 0;
+    const arrived: string[] = [];
+    // Each read finds one more event appended since: a run that went round again would never end.
+    const busyLog: EventStore = Object.assign(Object.create(events) as PostgresEventStore, {
+      readAll: async (after: number, max: number) => {
+        reads += 1;
+        const batch = await events.readAll(after, max);
+        arrived.push(randomUUID());
+        await provision(arrived[arrived.length - 1], `arrived-${reads}@example.com`);
+        return batch;
+      },
+    });
+    const steady = newProjector(db, busyLog);
+    const first = await steady.catchUp();
+    expect([reads, await checkpoint()]).toEqual([1, first]);
+    expect(await users.findById(P, arrived[0])).toBeUndefined();
+    const second = await steady.catchUp();
+    expect([reads, second > first]).toEqual([2, true]);
+    expect(await users.findById(P, arrived[0])).toBeDefined();
+  });
+});

@@ -151,6 +151,10 @@ export class ReadModelProjector {
       this.onBatch(batch.length, (performance.now() - started) / 1000);
       this.projected = outcome.position;
       outcome.quarantined.forEach((event) => this.logQuarantined(event));
+      // Caught up with what the log held when read. Going round again for what came meanwhile kept
+      // a run going for as long as writes came, a transaction each (on PGlite's one thread) to move the
+      // checkpoint past rows the writes had built inline; the next run (poll, readiness, waitFor) takes it.
+      if (batch.length < BATCH) return this.projected;
     }
   }
 
