@@ -93,8 +93,19 @@ export function runCli(env: Record<string, string>, ...args: string[]): Promise<
   return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
 }
 
+const handedOutPorts = new Set<number>();
+
+/**
+ * A port for a service under test: below Linux's ephemeral range (32768 and up by default), where
+ * no outgoing connection takes its local port (one once held 33916 just as a worker under test was
+ * to listen on it: EADDRINUSE), and never the same twice in one test file.
+ */
 export function randomPort(): string {
-  return String(20000 + Math.floor(Math.random() * 20000));
+  let port: number;
+  do port = 20000 + Math.floor(Math.random() * 12000);
+  while (handedOutPorts.has(port));
+  handedOutPorts.add(port);
+  return String(port);
 }
 
 /** Polls an async check until it returns true or the time is up. */
