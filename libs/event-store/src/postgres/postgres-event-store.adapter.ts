@@ -107,6 +107,17 @@ const INSERT_EVENT = `INSERT INTO events (position, stream_id, revision, event_i
 const INSERT_LAST_EVENT = `WITH inserted AS (${INSERT_EVENT}),
   moved AS (UPDATE event_streams SET revision = $9 WHERE stream_id = $1 AND EXISTS (SELECT FROM inserted))
   SELECT position, recorded_at FROM inserted`;
+/**
+ * A new stream's row, at its final revision $9, and its first event, in one statement: the
+ * appender's lock is taken in the row's source, before the row's write gives the transaction its
+ * id, which the event's position then takes. No row back: the stream exists (or the event id does).
+ */
+const CREATE_STREAM = `WITH stream AS (
+    INSERT INTO event_streams (stream_id, revision) SELECT $1, $9::bigint FROM (SELECT pg_advisory_xact_lock_shared($10, $11)) AS appender
+    ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id)
+  INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata)
+  SELECT pg_current_xact_id()::text::bigint * $7 + $8, stream_id, $2::bigint, $3::uuid, $4::text, $5::jsonb, $6::jsonb FROM stream
+  ON CONFLICT (event_id) DO NOTHING RETURNING position, recorded_at`;
 
 /**
  * Appends inside the caller's transaction, as its first write and its only append (the command
@@ -126,18 +137,23 @@ export async function appendInTransaction(
 ): Promise<{ result: AppendResult; recorded?: RecordedEvent[] }> {
   if (events.length === 0) throw new Error('appendToStream needs at least one event');
   if (events.length >= TRANSACTION_SHIFT) throw new Error(`One transaction appends at most ${TRANSACTION_SHIFT - 1} events`);
-  // -1 stands for a stream being created; it never commits as such, the revision appended replaces it.
+  // A stream expected not to exist is made with its first event (see CREATE_STREAM). Otherwise -1
+  // stands for a stream being created; it never commits as such, the revision appended replaces it.
   // The lock is taken in the row's source, so before the row's write gives the transaction its id.
-  const [stream] = await tx.query<{ revision: number }>(
-    `INSERT INTO event_streams (stream_id, revision) SELECT $1, -1 FROM (SELECT pg_advisory_xact_lock_shared($2, $3)) AS appender
-     ON CONFLICT (stream_id) DO UPDATE SET revision = event_streams.revision RETURNING revision`,
-    [streamId, ...APPENDER_LOCK],
-  );
-  const current = Number(stream.revision) < 0 ? 'noStream' : Number(stream.revision);
-  if (!matches(expected, current)) {
-    const earlier = await alreadyAppended(tx, streamId, events);
-    if (earlier) return { result: earlier };
-    throw new ConcurrencyError(streamId, expected, current);
+  const creating = expected === 'noStream';
+  let current: number | 'noStream' = 'noStream';
+  if (!creating) {
+    const [stream] = await tx.query<{ revision: number }>(
+      `INSERT INTO event_streams (stream_id, revision) SELECT $1, -1 FROM (SELECT pg_advisory_xact_lock_shared($2, $3)) AS appender
+       ON CONFLICT (stream_id) DO UPDATE SET revision = event_streams.revision RETURNING revision`,
+      [streamId, ...APPENDER_LOCK],
+    );
+    current = Number(stream.revision) < 0 ? 'noStream' : Number(stream.revision);
+    if (!matches(expected, current)) {
+      const earlier = await alreadyAppended(tx, streamId, events);
+      if (earlier) return { result: earlier };
+      throw new ConcurrencyError(streamId, expected, current);
+    }
   }
   const firstRevision = current === 'noStream' ? 0 : current + 1;
   const revision = firstRevision + events.length - 1;
@@ -146,19 +162,25 @@ export async function appendInTransaction(
     // Each statement is a round trip (and on PGlite costs about as much as the work): ids appended before are found by the insert itself,
     // and the last insert moves the stream's revision too (only when it inserted).
     const params = [streamId, firstRevision + i, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), TRANSACTION_SHIFT, i + 1];
-    const [row] = await tx.query<{ position: number; recorded_at: Date }>(
-      i < events.length - 1 ? INSERT_EVENT : INSERT_LAST_EVENT,
-      i < events.length - 1 ? params : [...params, revision],
-    );
+    const [sql, args] =
+      creating && i === 0 ? [CREATE_STREAM, [...params, revision, ...APPENDER_LOCK]] : !creating && i === events.length - 1 ? [INSERT_LAST_EVENT, [...params, revision]] : [INSERT_EVENT, params];
+    const [row] = await tx.query<{ position: number; recorded_at: Date }>(sql, args);
     if (!row) {
       // Only the whole append again is the same append; its events are then all there is to find.
       const earlier = i === 0 ? await alreadyAppended(tx, streamId, events) : undefined;
       if (earlier) return { result: earlier };
+      if (creating && i === 0) throw new ConcurrencyError(streamId, 'noStream', await revisionOf(tx, streamId));
       throw new ConcurrencyError(streamId, 'any', current);
     }
     recorded.push({ ...event, streamId, revision: firstRevision + i, position: Number(row.position), recordedAt: new Date(row.recorded_at) });
   }
   return { result: { revision, position: recorded[recorded.length - 1].position }, recorded };
+}
+
+/** The stream's revision as this transaction sees it, for a refused append. */
+async function revisionOf(tx: SqlExecutor, streamId: string): Promise<number | 'noStream'> {
+  const [stream] = await tx.query<{ revision: number }>('SELECT revision FROM event_streams WHERE stream_id = $1', [streamId]);
+  return stream && Number(stream.revision) >= 0 ? Number(stream.revision) : 'noStream';
 }
 
 /** The stream's events after `revision`, read in the caller's transaction. */

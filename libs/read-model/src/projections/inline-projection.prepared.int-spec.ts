@@ -50,9 +50,12 @@ const metadata = { occurredAt: '2026-01-02T03:04:05.678Z' };
     for (const name of ['grace@example.com', 'edsger@example.com', 'barbara@example.com']) expect(await provision(name)).toMatchObject({ revision: 0, readModel: 'projected' });
 
     const statements = await prepared();
-    for (const text of ['INSERT INTO event_streams', 'INSERT INTO events', 'UPDATE event_streams', 'INSERT INTO unique_claims', 'INSERT INTO projected_streams', 'INSERT INTO scim_users']) {
+    // Besides the read, a create is four statements: the stream's row with its first event, the claims, the projection's row, the user's row.
+    expect(statements).toHaveLength(5);
+    for (const text of ['INSERT INTO event_streams', 'INSERT INTO events', 'INSERT INTO unique_claims', 'INSERT INTO projected_streams', 'INSERT INTO scim_users']) {
       expect(statements.filter((s) => s.includes(text))).toHaveLength(1);
     }
+    expect(statements.find((s) => s.includes('INSERT INTO events'))).toContain('INSERT INTO event_streams');
     expect(await db.query('SELECT count(*)::int AS users FROM scim_users')).toEqual([{ users: 4 }]);
   });
 

@@ -56,6 +56,11 @@ async function projectAll(tx: SqlExecutor, events: readonly RecordedEvent[]): Pr
  * other stream keeps its revision (-1 when new) for the caller to catch up.
  */
 async function lockStream(tx: SqlExecutor, streamId: string, first: number, last: number): Promise<{ revision: number; failure?: number }> {
+  // A stream this write creates has no row and no failure yet: one plain insert (PGlite plans every statement anew).
+  if (first === 0) {
+    const [created] = await tx.query('INSERT INTO projected_streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING revision', [streamId, last]);
+    if (created) return { revision: last };
+  }
   const [row] = await tx.query<{ revision: number; failure: number | null }>(
     `WITH failure AS (SELECT min(position) AS position FROM projection_failures WHERE stream_id = $1 AND held_behind IS NULL)
      INSERT INTO projected_streams (stream_id, revision)
