@@ -3,7 +3,7 @@
 # (PostgreSQL from Debian's packages and a Kafka broker from Maven jars, unless TEST_DATABASE_URL /
 # KAFKA_BROKERS name running ones), type-checks, checks the dependency rules and the deployment
 # manifests (their validators install into .deploy-cache on first use), builds, runs every
-# jest project (unit, e2e, contract), then the third-party scim2-tester compliance checks.
+# jest project (unit, e2e, contract) in two passes, then the third-party scim2-tester compliance checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,5 +30,10 @@ npm run typecheck
 npm run lint:deps
 bash deploy/validate-manifests.sh
 npm run build
-NODE_OPTIONS=--experimental-vm-modules npx jest --ci
+# Two jest workers for the suites that count answers; the suites that time the service (faults,
+# database timeouts, connection handling, refusal delays, the event loop beside a long query) run
+# after them one at a time, so another suite's load never eats into their margins.
+TIMED='test/faults/|libs/platform/src/database/|apps/scim-api/src/http/|test/http-edges|test/admin\.credentials'
+NODE_OPTIONS=--experimental-vm-modules npx jest --ci --maxWorkers=2 --testPathIgnorePatterns '/node_modules/' "$TIMED"
+NODE_OPTIONS=--experimental-vm-modules npx jest --ci --maxWorkers=1 --testPathPatterns "$TIMED"
 bash deploy/conformance/run.sh

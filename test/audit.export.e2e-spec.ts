@@ -77,7 +77,7 @@ describeOnEveryStore(
           deleted.add(id);
         }
       });
-    }, 120_000);
+    }, 300_000);
 
     it('exports the whole log, each IdP and one user over the API: each verifies and holds exactly its events', async () => {
       const response = await api();
