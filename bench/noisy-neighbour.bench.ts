@@ -44,6 +44,8 @@ interface PhaseResult {
   p99: number;
   /** B's p99 as the server timed it (its request journal): from receiving a request to answering it. */
   serverP99: number;
+  /** The same by HTTP method (which of B's requests carry the tail). */
+  serverP99ByMethod: Record<string, number>;
   cycleP50: number;
   cycleP99: number;
   rate: number;
@@ -143,14 +145,18 @@ async function round(checkout: Checkout): Promise<RoundResult> {
     // The journal is written a moment after each answer.
     await delay(1500);
     const serverTimes = await service.serverTimes('tenant-b', new Date(Math.min(...samples.undisturbed.windows.map(([from]) => from))));
-    const serverTimesIn = (s: Samples) =>
-      serverTimes.filter(({ at }) => s.windows.some(([from, to]) => at.getTime() >= from && at.getTime() <= to)).map(({ durationMs }) => durationMs);
+    const serverTimesIn = (s: Samples, method?: string) =>
+      serverTimes
+        .filter(({ at, method: m }) => (method === undefined || m === method) && s.windows.some(([from, to]) => at.getTime() >= from && at.getTime() <= to))
+        .map(({ durationMs }) => durationMs);
+    const methods = [...new Set(serverTimes.map(({ method }) => method))].sort();
     const count = (statuses: Record<string, number>, match: (status: number) => boolean) =>
       Object.entries(statuses).reduce((sum, [status, n]) => sum + (match(Number(status)) ? n : 0), 0);
     const figures = (s: Samples): PhaseResult => ({
       p50: percentile(s.latencies, 50),
       p99: percentile(s.latencies, 99),
       serverP99: percentile(serverTimesIn(s), 99),
+      serverP99ByMethod: Object.fromEntries(methods.map((method) => [method, percentile(serverTimesIn(s, method), 99)])),
       cycleP50: percentile(s.cycles, 50),
       cycleP99: percentile(s.cycles, 99),
       rate: s.latencies.length / s.seconds,
@@ -231,7 +237,8 @@ async function main(): Promise<void> {
     process.stderr.write(`round ${i} A by kind: ${JSON.stringify(result.attack.byKind)}; A's requests per ${CLUMP_WINDOW_MS} ms: ${JSON.stringify(result.aClumps)}\n`);
   }
   const store = process.env.DATABASE_URL ? 'PostgreSQL server' : 'PGlite (embedded)';
-  const m = (phase: Phase, key: keyof PhaseResult) => median(rounds.map((r) => r.phases[phase][key]));
+  type Figure = Exclude<keyof PhaseResult, 'serverP99ByMethod'>;
+  const m = (phase: Phase, key: Figure) => median(rounds.map((r) => r.phases[phase][key]));
   const slices = Math.ceil(USERS / SLICE_USERS);
   process.stdout.write(
     `Tenant B's Entra cycle, ${store}, ${slices} slices of ${SLICE_USERS} users per phase, alternating, ${CONCURRENCY} in flight, at most ${B_RATE} requests/s; ` +
@@ -240,19 +247,27 @@ async function main(): Promise<void> {
   );
   const a = (key: 'aRefused' | 'aAnswered', phase: Phase) => (phase === 'disturbed' ? String(median(rounds.map((r) => r[key]))) : '0');
   for (const phase of PHASES) {
-    const ms = (key: keyof PhaseResult, width: number) => `${m(phase, key).toFixed(0)} ms`.padStart(width);
+    const ms = (key: Figure, width: number) => `${m(phase, key).toFixed(0)} ms`.padStart(width);
     process.stdout.write(
       `  ${phase.padEnd(12)} ${m(phase, 'rate').toFixed(0).padStart(8)} ${ms('p50', 9)} ${ms('p99', 9)} ${ms('serverP99', 11)} ${ms('cycleP50', 10)} ${ms('cycleP99', 10)} ` +
         `${String(m(phase, 'bRefused')).padStart(6)} ${String(m(phase, 'bFailed')).padStart(6)} ${a('aRefused', phase).padStart(7)} ${a('aAnswered', phase).padStart(8)} ${ms('liveP99', 9)} ${ms('liveMax', 9)} ${ms('loopMax', 9)}\n`,
     );
   }
   // The ratio of each round (both phases met the same machine load), then their median.
-  const ratio = (key: keyof PhaseResult) => median(rounds.map((r) => r.phases.disturbed[key] / r.phases.undisturbed[key]));
+  const ratio = (key: Figure) => median(rounds.map((r) => r.phases.disturbed[key] / r.phases.undisturbed[key]));
   process.stdout.write(
     `  disturbed / undisturbed p99 (target ≤ 2×), median of the rounds' ratios: per request ${ratio('p99').toFixed(2)}× (rounds: ${rounds.map((r) => (r.phases.disturbed.p99 / r.phases.undisturbed.p99).toFixed(2)).join(', ')}), as the server timed it ${ratio('serverP99').toFixed(2)}×, per user cycle ${ratio('cycleP99').toFixed(2)}×\n` +
+      `  B's server p99 by method, undisturbed → disturbed (median of the rounds): ${byMethod(rounds)}\n` +
       `  A's requests received per ${CLUMP_WINDOW_MS} ms while B ran beside them (how much of A's work came at once): p99 ${median(rounds.map((r) => r.aClumps.p99))}, max ${median(rounds.map((r) => r.aClumps.max))}\n` +
       `  the hostile client's own thread was busy ${(median(rounds.map((r) => r.attack.busyShare)) * 100).toFixed(0)}% of its time (CPU the 2 cores give the load generator, not the server)\n`,
   );
+}
+
+/** Which of B's requests carry the tail, as the server timed them: `GET 3 → 5 ms, POST …`. */
+function byMethod(rounds: readonly RoundResult[]): string {
+  const methods = Object.keys(rounds[0].phases.disturbed.serverP99ByMethod);
+  const at = (phase: Phase, method: string) => median(rounds.map((r) => r.phases[phase].serverP99ByMethod[method] ?? Number.NaN));
+  return methods.map((method) => `${method} ${at('undisturbed', method)} → ${at('disturbed', method)} ms`).join(', ');
 }
 
 main().then(

@@ -42,6 +42,7 @@ export interface ServerTime {
   readonly at: Date;
   /** From receiving it to answering it, in ms (whole ms). */
   readonly durationMs: number;
+  readonly method: string;
 }
 
 export interface Restart {
@@ -152,8 +153,8 @@ async function serverTimes(origin: string, adminToken: string, providerId: strin
     const query = new URLSearchParams({ providerId, from: from.toISOString(), limit: '1000', ...(cursor ? { cursor } : {}) });
     const response = await fetch(`${origin}/admin/v1/journal?${query}`, { headers: { Authorization: `Bearer ${adminToken}` } });
     if (!response.ok) throw new Error(`GET /admin/v1/journal: ${response.status} ${await response.text()}`);
-    const page = (await response.json()) as { entries: { at: string; durationMs: number }[]; nextCursor?: string };
-    times.push(...page.entries.map((entry) => ({ at: new Date(entry.at), durationMs: entry.durationMs })));
+    const page = (await response.json()) as { entries: { at: string; durationMs: number; method: string }[]; nextCursor?: string };
+    times.push(...page.entries.map((entry) => ({ at: new Date(entry.at), durationMs: entry.durationMs, method: entry.method })));
     cursor = page.nextCursor;
   } while (cursor);
   return times;
