@@ -1,10 +1,11 @@
 import { readTopic, testKafkaBrokers } from '@app/testing/kafka-topic-reader';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { isBuilt, randomPort, runService, RunningService } from './built-service';
+import { isBuilt, randomPort, runService, RunningService, until } from './built-service';
 
 if (!isBuilt) process.stdout.write('Graceful shutdown tests skipped: no build (npm run build, which npm run test:all does first).\n');
 
@@ -43,6 +44,18 @@ async function provisionUntilRefused(tenant: string, token: string, client: numb
     }
   }
   return outcome;
+}
+
+/** A raw connection to the service that has sent `lines` (nothing, part of a request, or a whole one); `closed` resolves when the server closes it. */
+async function openConnection(port: string, lines: string): Promise<{ socket: Socket; received: () => string; closed: Promise<void> }> {
+  const socket = connect(Number(port), '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString()));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => undefined);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  if (lines) socket.write(lines);
+  return { socket, received: () => received, closed };
 }
 
 (isBuilt ? describe : describe.skip)('SIGTERM (graceful shutdown of the built service)', () => {
@@ -110,5 +123,26 @@ async function provisionUntilRefused(tenant: string, token: string, client: numb
       if (response.status !== 200) missing.push(`${user.userName}: ${response.status}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('closes the connections without a request in progress at once: a silent one, one with half its headers, one idle between requests; exits 0 promptly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scim-sigterm-'));
+    dirs.push(dataDir);
+    const port = randomPort();
+    const service = await runService({ PORT: port, DATA_DIR: dataDir, ADMIN_TOKEN: `admin-${randomUUID()}`, KAFKA_BROKERS: '' }, LISTENING);
+    running.push(service);
+    const silent = await openConnection(port, '');
+    const halfHeaders = await openConnection(port, 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const served = await openConnection(port, 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+    await until(async () => served.received().includes('\r\n\r\n'), 5_000);
+    expect(served.received()).toMatch(/^HTTP\/1.1 200/);
+
+    const signalledAt = Date.now();
+    // Before this change a silent connection held the stop until its idle timeout, past SHUTDOWN_TIMEOUT_MS (exit 1).
+    await service.stop('SIGTERM');
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    expect(service.exitCode).toBe(0);
+    expect(service.output).toMatch(/"msg":"stopped"/);
+    await Promise.all([silent.closed, halfHeaders.closed, served.closed]);
   });
 });

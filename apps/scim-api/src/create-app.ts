@@ -112,12 +112,14 @@ async function createApp(
     // JSON depth limit and make a form body a SCIM user: the parsers are acceptScimJsonBodies' and the console's.
     bodyParser: false,
   });
-  configureApp(app, config, logger, stores, journal, metrics, parts.afterClose);
-  await app.init();
-  app.get(OpenApiDocument).publish(buildOpenApiDocument(app));
   const connections = new ConnectionCap(config.http.maxConnections);
   connections.watch(app.getHttpServer());
   if (journal) observeConnections(metrics, connections);
+  // Registered before init (Fastify takes no hooks once ready); runs before the server stops listening.
+  app.getHttpAdapter().getInstance().addHook('preClose', async () => connections.closeUnused());
+  configureApp(app, config, logger, stores, journal, metrics, parts.afterClose);
+  await app.init();
+  app.get(OpenApiDocument).publish(buildOpenApiDocument(app));
   answerUnmetExpectationsAsScim(app.getHttpServer());
   return app;
 }

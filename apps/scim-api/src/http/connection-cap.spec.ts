@@ -116,4 +116,15 @@ describe('ConnectionCap', () => {
     connect();
     expect([refused.destroyed, idle.destroyed]).toEqual([false, true]);
   });
+
+  it('closes every connection without a request in progress when the server stops, and each one opened after; a request in progress keeps its own', () => {
+    const { cap, connect, request } = capped(10);
+    const [silent, served, working] = [connect(), connect(), connect()];
+    request(served).end();
+    request(working);
+    cap.closeUnused();
+    expect([silent.destroyed, served.destroyed, working.destroyed]).toEqual([true, true, false]);
+    expect(connect().destroyed).toBe(true);
+    expect(cap.open).toBe(1);
+  });
 });

@@ -40,6 +40,7 @@ export class ConnectionCap {
   private readonly inProgress = new WeakMap<Socket, number>();
   private closedForOthers = 0;
   private refusedCount = 0;
+  private stopping = false;
 
   constructor(private readonly max: number) {}
 
@@ -65,12 +66,29 @@ export class ConnectionCap {
     return this.refusedCount;
   }
 
+  /**
+   * The server stops: closes every connection without a request in progress, and any that opens
+   * from now on; a request in progress is answered and its connection closed after it (Fastify's
+   * `Connection: close` while closing). Node's server.close() closes the connections idle between
+   * requests but waits for one that never sent a request: a single silent connection (a load
+   * balancer's or a client pool's spare) held SIGTERM until its idle timeout, past
+   * SHUTDOWN_TIMEOUT_MS, so the process exited 1 with the journal and the relay unflushed.
+   */
+  closeUnused(): void {
+    this.stopping = true;
+    for (const line of [this.neverServed, this.idle]) for (const socket of [...line.keys()]) socket.destroy();
+  }
+
   /** The connection's request only waits for its refusal to be sent ({@link delayRefusal}). */
   waitsToRefuse(socket: Socket): void {
     if (this.inProgress.has(socket)) this.refusing.set(socket, true);
   }
 
   private opened(socket: Socket): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
     if (this.openCount >= this.max) {
       const closable = [this.refusing, this.neverServed, this.idle].map((line) => line.keys().next()).find((first) => !first.done);
       if (!closable) {
