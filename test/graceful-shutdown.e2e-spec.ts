@@ -125,17 +125,27 @@ async function openConnection(port: string, lines: string): Promise<{ socket: So
     expect(missing).toEqual([]);
   });
 
-  it('closes the connections without a request in progress at once: a silent one, one with half its headers, one idle between requests; exits 0 promptly', async () => {
+  it('closes at once the connections without a request in progress (silent, half its headers, idle between requests) and one whose body is still coming; exits 0 promptly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'scim-sigterm-'));
     dirs.push(dataDir);
     const port = randomPort();
-    const service = await runService({ PORT: port, DATA_DIR: dataDir, ADMIN_TOKEN: `admin-${randomUUID()}`, KAFKA_BROKERS: '' }, LISTENING);
+    const token = `sigterm-${randomUUID()}`;
+    const service = await runService(
+      { PORT: port, DATA_DIR: dataDir, ADMIN_TOKEN: `admin-${randomUUID()}`, KAFKA_BROKERS: '', SCIM_BOOTSTRAP_PROVIDER_ID: 'acme', SCIM_BOOTSTRAP_TOKEN: token },
+      LISTENING,
+    );
     running.push(service);
     const silent = await openConnection(port, '');
     const halfHeaders = await openConnection(port, 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     const served = await openConnection(port, 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
     await until(async () => served.received().includes('\r\n\r\n'), 5_000);
     expect(served.received()).toMatch(/^HTTP\/1.1 200/);
+    // Admitted (a good token), its body a tenth sent: Node stops enforcing the request timeout once the server closes.
+    const uploading = await openConnection(
+      port,
+      `POST /scim/v2/enterprise-idps/acme/Users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/scim+json\r\nContent-Length: 200\r\n\r\n{"schemas":`,
+    );
+    await delay(300);
 
     const signalledAt = Date.now();
     // Before this change a silent connection held the stop until its idle timeout, past SHUTDOWN_TIMEOUT_MS (exit 1).
@@ -143,6 +153,7 @@ async function openConnection(port: string, lines: string): Promise<{ socket: So
     expect(Date.now() - signalledAt).toBeLessThan(5_000);
     expect(service.exitCode).toBe(0);
     expect(service.output).toMatch(/"msg":"stopped"/);
-    await Promise.all([silent.closed, halfHeaders.closed, served.closed]);
+    await Promise.all([silent.closed, halfHeaders.closed, served.closed, uploading.closed]);
+    expect(uploading.received()).toBe('');
   });
 });

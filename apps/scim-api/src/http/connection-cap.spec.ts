@@ -20,9 +20,10 @@ function capped(max: number) {
     server.emit('connection', socket);
     return socket;
   };
-  const request = (socket: FakeSocket) => {
+  /** `complete`: the request's body has all arrived (IncomingMessage.complete). */
+  const request = (socket: FakeSocket, complete = true) => {
     const response = new EventEmitter();
-    server.emit('request', { socket }, response);
+    server.emit('request', { socket, complete }, response);
     return { end: () => response.emit('close') };
   };
   return { server, cap, connect, request };
@@ -117,13 +118,14 @@ describe('ConnectionCap', () => {
     expect([refused.destroyed, idle.destroyed]).toEqual([false, true]);
   });
 
-  it('closes every connection without a request in progress when the server stops, and each one opened after; a request in progress keeps its own', () => {
+  it('closes every connection without a request in progress when the server stops, one whose body is still coming, and each one opened after; a request whose body is in keeps its own', () => {
     const { cap, connect, request } = capped(10);
-    const [silent, served, working] = [connect(), connect(), connect()];
+    const [silent, served, working, uploading] = [connect(), connect(), connect(), connect()];
     request(served).end();
     request(working);
+    request(uploading, false);
     cap.closeUnused();
-    expect([silent.destroyed, served.destroyed, working.destroyed]).toEqual([true, true, false]);
+    expect([silent.destroyed, served.destroyed, working.destroyed, uploading.destroyed]).toEqual([true, true, false, true]);
     expect(connect().destroyed).toBe(true);
     expect(cap.open).toBe(1);
   });

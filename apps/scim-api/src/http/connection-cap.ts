@@ -38,6 +38,8 @@ export class ConnectionCap {
   private readonly neverServed = new Map<Socket, true>();
   private readonly idle = new Map<Socket, true>();
   private readonly inProgress = new WeakMap<Socket, number>();
+  /** The requests in progress, to find at a stop those whose body has not all arrived. */
+  private readonly requests = new Set<IncomingMessage>();
   private closedForOthers = 0;
   private refusedCount = 0;
   private stopping = false;
@@ -48,7 +50,7 @@ export class ConnectionCap {
   watch(server: Server): void {
     server.maxConnections = Number.POSITIVE_INFINITY;
     server.on('connection', (socket: Socket) => this.opened(socket));
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => this.requestStarted(request.socket, response));
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => this.requestStarted(request, response));
   }
 
   /** Connections open now. */
@@ -68,15 +70,18 @@ export class ConnectionCap {
 
   /**
    * The server stops: closes every connection without a request in progress, and any that opens
-   * from now on; a request in progress is answered and its connection closed after it (Fastify's
-   * `Connection: close` while closing). Node's server.close() closes the connections idle between
-   * requests but waits for one that never sent a request: a single silent connection (a load
-   * balancer's or a client pool's spare) held SIGTERM until its idle timeout, past
-   * SHUTDOWN_TIMEOUT_MS, so the process exited 1 with the journal and the relay unflushed.
+   * from now on, and every connection whose request's body has not all arrived (nothing of it was
+   * worked on yet; the client retries it elsewhere); a request whose body is in is answered and its
+   * connection closed after it (Fastify's `Connection: close` while closing). Node's server.close()
+   * closes the connections idle between requests but waits for the others, and stops enforcing the
+   * request timeout: a single silent connection (a load balancer's or a client pool's spare), or one
+   * body sent slowly, held SIGTERM past SHUTDOWN_TIMEOUT_MS, so the process exited 1 with the journal
+   * and the relay unflushed.
    */
   closeUnused(): void {
     this.stopping = true;
     for (const line of [this.neverServed, this.idle]) for (const socket of [...line.keys()]) socket.destroy();
+    for (const request of this.requests) if (!request.complete) request.socket.destroy();
   }
 
   /** The connection's request only waits for its refusal to be sent ({@link delayRefusal}). */
@@ -114,10 +119,13 @@ export class ConnectionCap {
     this.idle.delete(socket);
   }
 
-  private requestStarted(socket: Socket, response: ServerResponse): void {
+  private requestStarted(request: IncomingMessage, response: ServerResponse): void {
+    const socket = request.socket;
     if (!this.neverServed.delete(socket) && !this.idle.delete(socket) && !this.inProgress.has(socket)) return;
     this.inProgress.set(socket, (this.inProgress.get(socket) ?? 0) + 1);
+    this.requests.add(request);
     response.once('close', () => {
+      this.requests.delete(request);
       this.refusing.delete(socket);
       const left = (this.inProgress.get(socket) ?? 1) - 1;
       if (left > 0) {
