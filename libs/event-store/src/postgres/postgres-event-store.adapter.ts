@@ -2,6 +2,7 @@ import { SqlDatabase, SqlExecutor } from '@app/platform/database/sql-database';
 import { ConcurrencyError } from '../concurrency.error';
 import { AppendResult, CatchUpOptions, EventHandler, EventStore, ExpectedRevision, NewEvent, RecordedEvent, Unsubscribe } from '../event-store.port';
 import { pollAll } from './polling-subscription';
+import { claimsCte, ClaimsToTake, refuseUnclaimed, takeClaims } from './unique-claims';
 
 interface EventRow {
   position: number;
@@ -79,11 +80,6 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function matches(expected: ExpectedRevision, current: number | 'noStream'): boolean {
-  if (expected === 'any') return true;
-  return expected === current;
-}
-
 function toRecorded(row: EventRow): RecordedEvent {
   return {
     id: row.event_id,
@@ -107,74 +103,119 @@ const INSERT_EVENT = `INSERT INTO events (position, stream_id, revision, event_i
 const INSERT_LAST_EVENT = `WITH inserted AS (${INSERT_EVENT}),
   moved AS (UPDATE event_streams SET revision = $9 WHERE stream_id = $1 AND EXISTS (SELECT FROM inserted))
   SELECT position, recorded_at FROM inserted`;
-/**
- * A new stream's row, at its final revision $9, and its first event, in one statement: the
- * appender's lock is taken in the row's source, before the row's write gives the transaction its
- * id, which the event's position then takes. No row back: the stream exists (or the event id does).
- */
-const CREATE_STREAM = `WITH stream AS (
-    INSERT INTO event_streams (stream_id, revision) SELECT $1, $9::bigint FROM (SELECT pg_advisory_xact_lock_shared($10, $11)) AS appender
-    ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id)
-  INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata)
+/** Announces the appender: a one-row relation whose source takes its lock ($10, $11), selected from before any write gives the transaction its id. */
+const APPENDER = 'appender AS (SELECT pg_advisory_xact_lock_shared($10, $11))';
+const INSERT_FIRST_EVENT = `INSERT INTO events (position, stream_id, revision, event_id, type, data, metadata)
   SELECT pg_current_xact_id()::text::bigint * $7 + $8, stream_id, $2::bigint, $3::uuid, $4::text, $5::jsonb, $6::jsonb FROM stream
   ON CONFLICT (event_id) DO NOTHING RETURNING position, recorded_at`;
 
 /**
+ * The append's first statement when a revision is expected: the stream's row made (`noStream`) or
+ * moved from the revision expected ($2 - 1), to its final revision $9, the first event, and the
+ * write's claims (`claims`, a CTE selecting from `appender`), in one round trip. Each write selects
+ * from `appender` first, so the lock comes before the transaction's id, which the event's position
+ * then takes. One row back: `stream` false when the stream is not as expected, no position when the
+ * event id is there already, the keys claimed.
+ */
+function firstAppendStatement(expected: 'noStream' | number, claims: string | undefined): string {
+  const stream =
+    expected === 'noStream'
+      ? 'stream AS (INSERT INTO event_streams (stream_id, revision) SELECT $1, $9::bigint FROM appender ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id)'
+      : 'stream AS (UPDATE event_streams SET revision = $9 FROM appender WHERE stream_id = $1 AND revision = $2::bigint - 1 RETURNING stream_id)';
+  return `WITH ${APPENDER}, ${stream}, inserted AS (${INSERT_FIRST_EVENT})${claims ? `, ${claims}` : ''}
+    SELECT EXISTS (SELECT FROM stream) AS stream, position, recorded_at, ${claims ? 'ARRAY(SELECT claim_key FROM claims)' : "'{}'::text[]"} AS claimed
+    FROM (SELECT) AS one LEFT JOIN inserted ON true`;
+}
+
+/**
  * Appends inside the caller's transaction, as its first write and its only append (the command
- * store adds claims and the read model after it). There is no log-wide lock: the transaction
- * announces itself as an appender (a shared advisory lock, before it has a transaction id), locks
- * the stream's row (a rival appender to the same stream waits, then sees the revision move), and
- * takes positions from its transaction id, so they increase with it (a second append in the same
- * transaction would collide on them, loudly). readAll shows an event only once no appender with a
- * smaller id can still commit; see readAll. `recorded` is absent when the same event ids were
- * appended before.
+ * store adds the read model after it), and takes `claims` with it. There is no log-wide lock: the
+ * transaction announces itself as an appender (a shared advisory lock, before it has a transaction
+ * id), locks the stream's row (a rival appender to the same stream waits, then sees the revision
+ * move), and takes positions from its transaction id, so they increase with it (a second append in
+ * the same transaction would collide on them, loudly). readAll shows an event only once no appender
+ * with a smaller id can still commit; see readAll. `recorded` is absent when the same event ids were
+ * appended before. A refused append is a ConcurrencyError before any refused claim.
  */
 export async function appendInTransaction(
   tx: SqlExecutor,
   streamId: string,
   events: readonly NewEvent[],
   expected: ExpectedRevision,
+  claims: ClaimsToTake = { keys: [], holder: '', takeOver: new Map() },
 ): Promise<{ result: AppendResult; recorded?: RecordedEvent[] }> {
   if (events.length === 0) throw new Error('appendToStream needs at least one event');
   if (events.length >= TRANSACTION_SHIFT) throw new Error(`One transaction appends at most ${TRANSACTION_SHIFT - 1} events`);
-  // A stream expected not to exist is made with its first event (see CREATE_STREAM). Otherwise -1
-  // stands for a stream being created; it never commits as such, the revision appended replaces it.
-  // The lock is taken in the row's source, so before the row's write gives the transaction its id.
-  const creating = expected === 'noStream';
-  let current: number | 'noStream' = 'noStream';
-  if (!creating) {
-    const [stream] = await tx.query<{ revision: number }>(
-      `INSERT INTO event_streams (stream_id, revision) SELECT $1, -1 FROM (SELECT pg_advisory_xact_lock_shared($2, $3)) AS appender
-       ON CONFLICT (stream_id) DO UPDATE SET revision = event_streams.revision RETURNING revision`,
-      [streamId, ...APPENDER_LOCK],
-    );
-    current = Number(stream.revision) < 0 ? 'noStream' : Number(stream.revision);
-    if (!matches(expected, current)) {
-      const earlier = await alreadyAppended(tx, streamId, events);
-      if (earlier) return { result: earlier };
-      throw new ConcurrencyError(streamId, expected, current);
-    }
-  }
+  // Every statement is a round trip (and on PGlite costs about as much as the work): the stream's
+  // lock and revision check come before the events only when any revision will do.
+  const current = typeof expected === 'number' ? expected : expected === 'any' ? await lockStreamRow(tx, streamId) : 'noStream';
   const firstRevision = current === 'noStream' ? 0 : current + 1;
   const revision = firstRevision + events.length - 1;
   const recorded: RecordedEvent[] = [];
+  // The keys the first statement claimed; none when it did not take the claims (any revision will do).
+  let claimed: readonly string[] | undefined;
   for (const [i, event] of events.entries()) {
-    // Each statement is a round trip (and on PGlite costs about as much as the work): ids appended before are found by the insert itself,
-    // and the last insert moves the stream's revision too (only when it inserted).
     const params = [streamId, firstRevision + i, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), TRANSACTION_SHIFT, i + 1];
-    const [sql, args] =
-      creating && i === 0 ? [CREATE_STREAM, [...params, revision, ...APPENDER_LOCK]] : !creating && i === events.length - 1 ? [INSERT_LAST_EVENT, [...params, revision]] : [INSERT_EVENT, params];
-    const [row] = await tx.query<{ position: number; recorded_at: Date }>(sql, args);
+    let row: InsertedRow | undefined;
+    if (i === 0 && expected !== 'any') ({ row, claimed } = await appendFirst(tx, expected, [...params, revision, ...APPENDER_LOCK], claims));
+    else if (i === events.length - 1 && expected === 'any') [row] = await tx.query<InsertedRow>(INSERT_LAST_EVENT, [...params, revision]);
+    else [row] = await tx.query<InsertedRow>(INSERT_EVENT, params);
     if (!row) {
       // Only the whole append again is the same append; its events are then all there is to find.
       const earlier = i === 0 ? await alreadyAppended(tx, streamId, events) : undefined;
-      if (earlier) return { result: earlier };
-      if (creating && i === 0) throw new ConcurrencyError(streamId, 'noStream', await revisionOf(tx, streamId));
-      throw new ConcurrencyError(streamId, 'any', current);
+      if (!earlier) throw new ConcurrencyError(streamId, i === 0 ? expected : 'any', i === 0 ? await revisionOf(tx, streamId) : current);
+      await settleClaims(tx, claims, claimed);
+      return { result: earlier };
     }
     recorded.push({ ...event, streamId, revision: firstRevision + i, position: Number(row.position), recordedAt: new Date(row.recorded_at) });
   }
+  await settleClaims(tx, claims, claimed);
   return { result: { revision, position: recorded[recorded.length - 1].position }, recorded };
+}
+
+interface InsertedRow {
+  position: number;
+  recorded_at: Date;
+}
+
+/**
+ * The first statement (see firstAppendStatement). No row when the stream is not as expected or the
+ * event id is there already: a stream moved for an event id that is there is put back (this
+ * transaction holds its row) for the caller to look.
+ */
+async function appendFirst(
+  tx: SqlExecutor,
+  expected: 'noStream' | number,
+  params: unknown[],
+  claims: ClaimsToTake,
+): Promise<{ row?: InsertedRow; claimed: readonly string[] }> {
+  const cte = claims.keys.length > 0 ? claimsCte(claims, params.length + 1, 'appender') : undefined;
+  const [first] = await tx.query<{ stream: boolean; position: number | null; recorded_at: Date | null; claimed: string[] }>(
+    firstAppendStatement(expected, cte?.sql),
+    [...params, ...(cte?.params ?? [])],
+  );
+  if (first.position !== null && first.recorded_at !== null) return { row: { position: first.position, recorded_at: first.recorded_at }, claimed: first.claimed };
+  if (first.stream && expected !== 'noStream') await tx.query('UPDATE event_streams SET revision = $2 WHERE stream_id = $1', [params[0], expected]);
+  return { claimed: first.claimed };
+}
+
+/** A refused claim is the refusal once the append is not one: keys the first statement took are checked, else taken now. */
+function settleClaims(tx: SqlExecutor, claims: ClaimsToTake, claimed: readonly string[] | undefined): Promise<void> {
+  return claimed === undefined ? takeClaims(tx, claims) : refuseUnclaimed(tx, claims, claimed);
+}
+
+/**
+ * Announces the appender (before the transaction has an id: see readAll) and locks the stream's row,
+ * made at -1 when new (it never commits as such: the revision appended replaces it), so a rival
+ * appender to the same stream waits, then sees the revision move. Its revision as found.
+ */
+async function lockStreamRow(tx: SqlExecutor, streamId: string): Promise<number | 'noStream'> {
+  const [stream] = await tx.query<{ revision: number }>(
+    `INSERT INTO event_streams (stream_id, revision) SELECT $1, -1 FROM (SELECT pg_advisory_xact_lock_shared($2, $3)) AS appender
+     ON CONFLICT (stream_id) DO UPDATE SET revision = event_streams.revision RETURNING revision`,
+    [streamId, ...APPENDER_LOCK],
+  );
+  return Number(stream.revision) < 0 ? 'noStream' : Number(stream.revision);
 }
 
 /** The stream's revision as this transaction sees it, for a refused append. */

@@ -46,11 +46,10 @@ export class SqlCommandStore implements CommandStore {
   }
 }
 
-/** The write's statements in the caller's transaction: events first, then claims, then the read model's rows. */
+/** The write's statements in the caller's transaction: events and claims first (one statement), then the read model's rows. */
 export async function writeInTransaction(tx: SqlExecutor, write: StreamWrite, project: InlineProjection): Promise<CommittedWrite> {
-  // The append is the transaction's first write (it announces the appender before the transaction has an id).
-  const { result, recorded } = await appendInTransaction(tx, write.streamId, write.events, write.expected);
-  await takeClaims(tx, write.claim.map((claim) => claim.key), write.holder, write.takeOver);
+  const claims = { keys: write.claim.map((claim) => claim.key), holder: write.holder, takeOver: write.takeOver };
+  const { result, recorded } = await appendInTransaction(tx, write.streamId, write.events, write.expected, claims);
   if (write.release.length > 0) {
     await tx.query('DELETE FROM unique_claims WHERE claim_key = ANY($1::text[]) AND holder = $2', [write.release.map((c) => c.key), write.holder]);
   }
@@ -66,26 +65,4 @@ export function reviveWriteError(error: Error & Record<string, unknown>): Error 
     return new ConcurrencyError(String(error.streamId), error.expected as ConcurrencyError['expected'], error.actual as ConcurrencyError['actual']);
   }
   return error;
-}
-
-/**
- * Takes every value for `holder` in one statement, each one also over from the stale holder named
- * for it in `takeOver`; the first value (in the command's order) held by anyone else is the refusal,
- * and the transaction rolls back the rest. Rows are taken in key order, so two writers claiming the
- * same values never lock them in opposite orders.
- */
-async function takeClaims(tx: SqlExecutor, keys: readonly string[], holder: string, takeOver: ReadonlyMap<string, string>): Promise<void> {
-  if (keys.length === 0) return;
-  const staleHolders = Object.fromEntries(keys.filter((key) => takeOver.has(key)).map((key) => [key, takeOver.get(key)]));
-  const taken = await tx.query<{ claim_key: string }>(
-    `INSERT INTO unique_claims (claim_key, holder) SELECT key, $2 FROM unnest($1::text[]) AS key ORDER BY key
-     ON CONFLICT (claim_key) DO UPDATE SET holder = EXCLUDED.holder, claimed_at = now()
-     WHERE unique_claims.holder = EXCLUDED.holder OR unique_claims.holder = $3::jsonb ->> unique_claims.claim_key
-     RETURNING claim_key`,
-    [keys, holder, JSON.stringify(staleHolders)],
-  );
-  const refused = keys.find((key) => !taken.some((row) => row.claim_key === key));
-  if (refused === undefined) return;
-  const [row] = await tx.query<{ holder: string; claimed_at: Date }>('SELECT holder, claimed_at FROM unique_claims WHERE claim_key = $1', [refused]);
-  throw new ClaimTakenError(refused, row.holder, new Date(row.claimed_at));
 }

@@ -1,5 +1,6 @@
 import type { CommandStore, StreamWrite } from '@app/event-store/command-handling/command-store.port';
 import { ClaimTakenError, UniqueClaim } from '@app/event-store/command-handling/unique-claim';
+import { ConcurrencyError } from '@app/event-store/concurrency.error';
 import type { NewEvent } from '@app/event-store/event-store.port';
 import { StreamIds } from '@app/identity/shared/stream-ids';
 import { createLogger } from '@app/platform/logging/logger';
@@ -56,6 +57,21 @@ describe.each(targets.map((t) => [t.name, t] as const))('SqlCommandStore with th
     expect(await stores.events.readStream(StreamIds.user(P, rival))).toEqual([]);
     expect(await stores.users.findById(P, rival)).toBeUndefined();
     expect(await claims()).toEqual([{ claim_key: 'name-ada', holder: ada }]);
+  });
+
+  it('refuses a stale revision as a ConcurrencyError before a taken claim, and gives a repeated write its first outcome', async () => {
+    const [ada, grace] = [randomUUID(), randomUUID()];
+    await write(ada, [provisioned(ada, 'ada@example.com')], { claim: [claim('name-ada')] });
+    await write(grace, [provisioned(grace, 'grace@example.com')], { claim: [claim('name-grace')] });
+    const renamed = event('AttributesPatched', { providerId: P, userId: grace, changes: [{ attribute: 'userName', newValue: 'ada@example.com' }] });
+
+    // Claims and the stream's revision are checked in one statement: the revision is the refusal (the command is decided again).
+    await expect(write(grace, [renamed], { expected: 5, claim: [claim('name-ada')] })).rejects.toBeInstanceOf(ConcurrencyError);
+    const retitled = event('AttributesPatched', { providerId: P, userId: grace, changes: [{ attribute: 'title', newValue: 'Dr' }] });
+    const first = await write(grace, [retitled], { expected: 0, claim: [claim('name-grace')] });
+    await expect(write(grace, [retitled], { expected: 0, claim: [claim('name-grace')] })).resolves.toMatchObject({ revision: first.revision, position: first.position });
+    expect(await claims()).toEqual([{ claim_key: 'name-ada', holder: ada }, { claim_key: 'name-grace', holder: grace }]);
+    expect(await stores.events.readStream(StreamIds.user(P, grace))).toHaveLength(2);
   });
 
   it('releases a renamed value in the same transaction, and takes over a claim named stale', async () => {
