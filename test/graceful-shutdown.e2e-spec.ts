@@ -156,4 +156,64 @@ async function openConnection(port: string, lines: string): Promise<{ socket: So
     await Promise.all([silent.closed, halfHeaders.closed, served.closed, uploading.closed]);
     expect(uploading.received()).toBe('');
   });
+
+  it('lets an answer still being sent at the stop finish for half of SHUTDOWN_TIMEOUT_MS, then closes what is left and exits 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scim-sigterm-'));
+    dirs.push(dataDir);
+    const port = randomPort();
+    const token = `sigterm-${randomUUID()}`;
+    // Pages of 11 MB, far more than the sockets' buffers take; the users' bodies come faster than the IdP's body-bytes rate allows.
+    const service = await runService(
+      {
+        PORT: port,
+        DATA_DIR: dataDir,
+        KAFKA_BROKERS: '',
+        ADMIN_TOKEN: `admin-${randomUUID()}`,
+        SCIM_BOOTSTRAP_PROVIDER_ID: 'acme',
+        SCIM_BOOTSTRAP_TOKEN: token,
+        SHUTDOWN_TIMEOUT_MS: '8000',
+        SCIM_MAX_RESPONSE_BYTES: String(16 << 20),
+        RATE_LIMIT_BODY_BYTES_PER_IDP: '0',
+      },
+      LISTENING,
+    );
+    running.push(service);
+    const addresses = Array.from({ length: 27 }, (_, i) => ({ type: 'work', streetAddress: `${i} ${'x'.repeat(2000)}` }));
+    const users = Array.from({ length: 200 }, (_, i) => `reader-${i}@contoso.example`);
+    for (let i = 0; i < users.length; i += 4) {
+      const created = users.slice(i, i + 4).map((userName) =>
+        fetch(`http://127.0.0.1:${port}/scim/v2/enterprise-idps/acme/Users`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+          body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, addresses }),
+        }),
+      );
+      expect((await Promise.all(created)).map((response) => response.status)).toEqual(created.map(() => 201));
+    }
+    // Two clients that read nothing of their page for now, as on a slow link: one reads it a second after the signal, one never.
+    const page = `GET /scim/v2/enterprise-idps/acme/Users?count=200 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`;
+    const [late, never] = await Promise.all([openConnection(port, ''), openConnection(port, '')]);
+    for (const reader of [late, never]) {
+      reader.socket.pause();
+      reader.socket.write(page);
+    }
+    await delay(1_500);
+
+    const signalledAt = Date.now();
+    const stopped = service.stop('SIGTERM');
+    await delay(1_000);
+    late.socket.resume();
+    await stopped;
+    const stoppedAfter = Date.now() - signalledAt;
+    // Before this change Node cut both answers at once (the late reader got 4 of 11 MB).
+    const [head, body] = [late.received().slice(0, late.received().indexOf('\r\n\r\n')), late.received().slice(late.received().indexOf('\r\n\r\n') + 4)];
+    expect(head).toMatch(/^HTTP\/1.1 200/);
+    expect(Buffer.byteLength(body)).toBe(Number(/content-length: (\d+)/i.exec(head)?.[1]));
+    expect((JSON.parse(body) as { Resources: unknown[] }).Resources).toHaveLength(200);
+    expect(service.exitCode).toBe(0);
+    expect(stoppedAfter).toBeGreaterThanOrEqual(3_500);
+    expect(stoppedAfter).toBeLessThan(8_000);
+    expect(service.output).toMatch(/"connections":1,"drainMs":4000,"msg":"closed connections whose requests were still in progress at the stop"/);
+    expect(service.output).toMatch(/"msg":"stopped"/);
+  });
 });

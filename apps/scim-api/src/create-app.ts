@@ -116,7 +116,14 @@ async function createApp(
   connections.watch(app.getHttpServer());
   if (journal) observeConnections(metrics, connections);
   // Registered before init (Fastify takes no hooks once ready); runs before the server stops listening.
-  app.getHttpAdapter().getInstance().addHook('preClose', async () => connections.closeUnused());
+  // Requests in flight get half of SHUTDOWN_TIMEOUT_MS; the journal, the relay (a third) and the stores the rest.
+  const drainMs = config.shutdownTimeoutMs / 2;
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preClose', async () =>
+      connections.stopServing(drainMs, (cut) => logger.warn({ connections: cut, drainMs }, 'closed connections whose requests were still in progress at the stop')),
+    );
   configureApp(app, config, logger, stores, journal, metrics, parts.afterClose);
   await app.init();
   app.get(OpenApiDocument).publish(buildOpenApiDocument(app));

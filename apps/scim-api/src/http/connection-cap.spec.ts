@@ -124,9 +124,30 @@ describe('ConnectionCap', () => {
     request(served).end();
     request(working);
     request(uploading, false);
-    cap.closeUnused();
+    cap.stopServing(60_000, () => undefined);
     expect([silent.destroyed, served.destroyed, working.destroyed, uploading.destroyed]).toEqual([true, true, false, true]);
     expect(connect().destroyed).toBe(true);
     expect(cap.open).toBe(1);
+  });
+
+  it('closes a connection once its answer is sent after the stop, and those of requests still in progress once the drain time is over, saying how many', () => {
+    jest.useFakeTimers();
+    try {
+      const { cap, connect, request } = capped(10);
+      const [answered, slow] = [connect(), connect()];
+      const quick = request(answered);
+      request(slow);
+      const cut = jest.fn();
+      cap.stopServing(1000, cut);
+      quick.end();
+      expect(answered.destroyed).toBe(true);
+      jest.advanceTimersByTime(999);
+      expect(slow.destroyed).toBe(false);
+      jest.advanceTimersByTime(1);
+      expect(slow.destroyed).toBe(true);
+      expect(cut).toHaveBeenCalledWith(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

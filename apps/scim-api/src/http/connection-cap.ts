@@ -38,6 +38,8 @@ export class ConnectionCap {
   private readonly neverServed = new Map<Socket, true>();
   private readonly idle = new Map<Socket, true>();
   private readonly inProgress = new WeakMap<Socket, number>();
+  /** Every connection open, to close what is left when the drain time after a stop is over. */
+  private readonly sockets = new Set<Socket>();
   /** The requests in progress, to find at a stop those whose body has not all arrived. */
   private readonly requests = new Set<IncomingMessage>();
   private closedForOthers = 0;
@@ -49,6 +51,9 @@ export class ConnectionCap {
   /** Takes the cap over from Node on `server` (its own maxConnections is left off). */
   watch(server: Server): void {
     server.maxConnections = Number.POSITIVE_INFINITY;
+    // server.close() calls it: Node's closes a connection whose answer is ended but still being sent
+    // (a large page to a client that reads slowly), cutting the answer short; see stopServing.
+    server.closeIdleConnections = () => this.closeWithoutRequest();
     server.on('connection', (socket: Socket) => this.opened(socket));
     server.on('request', (request: IncomingMessage, response: ServerResponse) => this.requestStarted(request, response));
   }
@@ -76,12 +81,24 @@ export class ConnectionCap {
    * closes the connections idle between requests but waits for the others, and stops enforcing the
    * request timeout: a single silent connection (a load balancer's or a client pool's spare), or one
    * body sent slowly, held SIGTERM past SHUTDOWN_TIMEOUT_MS, so the process exited 1 with the journal
-   * and the relay unflushed.
+   * and the relay unflushed. So may a request still in progress after `drainMs` (an answer to a
+   * client that reads it slowly, an export): its connection is closed then, `onCut` told how many.
+   * Until then an answer being sent is left to finish (Node's server.close() cut it at once), and
+   * each connection is closed as soon as its answer has been sent.
    */
-  closeUnused(): void {
+  stopServing(drainMs: number, onCut: (connections: number) => void): void {
     this.stopping = true;
-    for (const line of [this.neverServed, this.idle]) for (const socket of [...line.keys()]) socket.destroy();
+    this.closeWithoutRequest();
     for (const request of this.requests) if (!request.complete) request.socket.destroy();
+    setTimeout(() => {
+      const busy = [...this.sockets];
+      for (const socket of busy) socket.destroy();
+      if (busy.length > 0) onCut(busy.length);
+    }, drainMs).unref();
+  }
+
+  private closeWithoutRequest(): void {
+    for (const line of [this.neverServed, this.idle]) for (const socket of [...line.keys()]) socket.destroy();
   }
 
   /** The connection's request only waits for its refusal to be sent ({@link delayRefusal}). */
@@ -106,12 +123,14 @@ export class ConnectionCap {
       closable.value.destroy();
     }
     this.openCount += 1;
+    this.sockets.add(socket);
     this.neverServed.set(socket, true);
     capOfConnection.set(socket, this);
     socket.once('close', () => this.forget(socket));
   }
 
   private forget(socket: Socket): void {
+    this.sockets.delete(socket);
     if (!this.inProgress.delete(socket) && !this.neverServed.delete(socket) && !this.idle.delete(socket)) return;
     this.openCount -= 1;
     this.refusing.delete(socket);
@@ -132,8 +151,9 @@ export class ConnectionCap {
         this.inProgress.set(socket, left);
         return;
       }
-      // Still open: it waits for its next request, at the back of the idle line.
+      // Still open: it waits for its next request, at the back of the idle line (none comes once the server stops).
       if (this.inProgress.delete(socket) && !socket.destroyed) this.idle.set(socket, true);
+      if (this.stopping) this.closeWithoutRequest();
     });
   }
 }

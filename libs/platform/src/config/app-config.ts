@@ -110,8 +110,9 @@ export interface AppConfig {
   readonly admin: AdminConfig;
   readonly journal: JournalConfig;
   /**
-   * SHUTDOWN_TIMEOUT_MS: after SIGTERM, how long requests in flight, the relay's last publishing
-   * and closing the stores may take before the process exits anyway (under Kubernetes' 30 s grace).
+   * SHUTDOWN_TIMEOUT_MS: after SIGTERM, how long requests in flight (at most half of it: then their
+   * connections are closed), the relay's last publishing and closing the stores may take before the
+   * process exits anyway (under Kubernetes' 30 s grace).
    */
   readonly shutdownTimeoutMs: number;
 }
