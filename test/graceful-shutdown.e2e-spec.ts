@@ -162,13 +162,14 @@ async function openConnection(port: string, lines: string): Promise<{ socket: So
     dirs.push(dataDir);
     const port = randomPort();
     const token = `sigterm-${randomUUID()}`;
+    const adminToken = `admin-${randomUUID()}`;
     // Pages of 11 MB, far more than the sockets' buffers take; the users' bodies come faster than the IdP's body-bytes rate allows.
     const service = await runService(
       {
         PORT: port,
         DATA_DIR: dataDir,
         KAFKA_BROKERS: '',
-        ADMIN_TOKEN: `admin-${randomUUID()}`,
+        ADMIN_TOKEN: adminToken,
         SCIM_BOOTSTRAP_PROVIDER_ID: 'acme',
         SCIM_BOOTSTRAP_TOKEN: token,
         SHUTDOWN_TIMEOUT_MS: '8000',
@@ -190,12 +191,14 @@ async function openConnection(port: string, lines: string): Promise<{ socket: So
       );
       expect((await Promise.all(created)).map((response) => response.status)).toEqual(created.map(() => 201));
     }
-    // Two clients that read nothing of their page for now, as on a slow link: one reads it a second after the signal, one never.
+    // Clients that read nothing for now, as on a slow link: one reads its page a second after the signal; one never reads
+    // its page, one never reads the audit export (an answer still being written: it held the stop to SHUTDOWN_TIMEOUT_MS, exit 1).
     const page = `GET /scim/v2/enterprise-idps/acme/Users?count=200 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`;
-    const [late, never] = await Promise.all([openConnection(port, ''), openConnection(port, '')]);
-    for (const reader of [late, never]) {
+    const exported = `GET /admin/v1/audit/export HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${adminToken}\r\n\r\n`;
+    const [late, never, exporting] = await Promise.all([openConnection(port, ''), openConnection(port, ''), openConnection(port, '')]);
+    for (const [reader, request] of [[late, page], [never, page], [exporting, exported]] as const) {
       reader.socket.pause();
-      reader.socket.write(page);
+      reader.socket.write(request);
     }
     await delay(1_500);
 
@@ -213,7 +216,7 @@ async function openConnection(port: string, lines: string): Promise<{ socket: So
     expect(service.exitCode).toBe(0);
     expect(stoppedAfter).toBeGreaterThanOrEqual(3_500);
     expect(stoppedAfter).toBeLessThan(8_000);
-    expect(service.output).toMatch(/"connections":1,"drainMs":4000,"msg":"closed connections whose requests were still in progress at the stop"/);
+    expect(service.output).toMatch(/"connections":2,"drainMs":4000,"msg":"closed connections whose requests were still in progress at the stop"/);
     expect(service.output).toMatch(/"msg":"stopped"/);
   });
 });
