@@ -187,12 +187,16 @@ function observeConnections(metrics: ServiceMetrics, connections: ConnectionCap)
   metrics.gauge('scim_http_connections_refused', 'Connections refused since start at the cap because every open one had a request in progress: alert on any', () => connections.refused);
 }
 
+/** How long the stop waits for the entries of requests whose connections it closed (their onResponse runs after the server's close). */
+const JOURNAL_LAST_ENTRIES_MS = 1_000;
+
 /** Every SCIM request journaled; entries past the retention period pruned in the background; what is queued written on close. */
 function journalWithRetention(fastify: FastifyInstance, journal: JournalWriter, config: AppConfig, stores: Stores, logger: Logger): void {
-  journalScimRequests(fastify, journal, config.journal);
+  const journaled = journalScimRequests(fastify, journal, config.journal);
   const pruner = new JournalPruner(new JournalStore(stores.db), { retentionDays: config.journal.retentionDays }, logger.child({ module: 'request-journal' }));
   pruner.start();
   fastify.addHook('onClose', async () => {
+    await journaled.recorded(JOURNAL_LAST_ENTRIES_MS);
     await pruner.stop();
     await journal.close();
   });

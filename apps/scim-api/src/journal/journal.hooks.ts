@@ -5,7 +5,7 @@ import type { JournalWriter } from '@app/journal/journal-writer';
 import { redactedBody } from '@app/journal/redacted-body';
 import { identifiersOf } from '@app/journal/request-identifiers';
 import { ErrorAnswer, errorOfAnswer } from '@app/journal/scim-error-answer';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ScimRequest } from '../auth/scim-auth.guard';
 import { isScimUrl, providerIdOfUrl, userIdOfLocation, userIdOfUrl } from './scim-url';
 
@@ -17,16 +17,40 @@ export type JournaledRequest = ScimRequest & { journalError?: ErrorAnswer | null
 /**
  * Records every SCIM request (refusals from the onRequest hooks, parse and validation errors, 404
  * routes under /scim included) once its response is sent: the error answer is read in onSend, the
- * entry built in onResponse and handed to the writer, which never waits.
+ * entry built in onResponse and handed to the writer, which never waits. `recorded` resolves once
+ * every request begun has its entry (or after `withinMs`): the stop waits for it before closing the
+ * journal, since a request whose connection the stop closed reaches onResponse after the server's
+ * close (its entry was dropped).
  */
-export function journalScimRequests(fastify: FastifyInstance, journal: JournalWriter, config: JournalConfig): void {
+export function journalScimRequests(fastify: FastifyInstance, journal: JournalWriter, config: JournalConfig): { recorded(withinMs: number): Promise<void> } {
+  // Requests begun and not yet recorded (nor abandoned by their client before an answer: those get no entry).
+  const pending = new Set<FastifyRequest>();
+  let allRecorded: (() => void) | undefined;
+  const settle = (request: FastifyRequest) => {
+    if (pending.delete(request) && pending.size === 0) allRecorded?.();
+  };
+  fastify.addHook('onRequest', async (request) => {
+    if (isScimUrl(request.url)) pending.add(request);
+  });
   fastify.addHook('onSend', async (request: JournaledRequest, reply, payload) => {
     if (reply.statusCode >= 400 && isScimUrl(request.url)) request.journalError = errorOfAnswer(payload);
     return payload;
   });
   fastify.addHook('onResponse', async (request: JournaledRequest, reply) => {
-    if (isScimUrl(request.url)) journal.record(entryOf(request, reply, config.maxBodyBytes));
+    if (!isScimUrl(request.url)) return;
+    journal.record(entryOf(request, reply, config.maxBodyBytes));
+    settle(request);
   });
+  fastify.addHook('onRequestAbort', async (request) => settle(request));
+  return {
+    recorded: (withinMs) =>
+      pending.size === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            allRecorded = resolve;
+            setTimeout(resolve, withinMs);
+          }),
+  };
 }
 
 /** The entry for a request whose response was sent. */
