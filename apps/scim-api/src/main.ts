@@ -37,12 +37,14 @@ async function main(): Promise<void> {
   if (config.kafka && config.databaseUrl) logger.info('KAFKA_BROKERS is set: run scim-worker to publish events');
   const metrics = new ServiceMetrics('scim-api');
   let adminApp: NestFastifyApplication | undefined;
+  let adminClosed: Promise<void> | undefined;
+  const closeAdmin = () => (adminClosed ??= adminApp?.close() ?? Promise.resolve());
   const app = await createScimApp(config, logger, stores, relay, {
     metrics,
     // Once the server has stopped and the journal is written: what this process wrote leaves with it
     // (within a third of the shutdown time; the next lease-holder publishes the rest), then the stores close.
     afterClose: async () => {
-      await adminApp?.close();
+      await closeAdmin();
       await relay?.stop({ flushWithinMs: config.shutdownTimeoutMs / 3 });
       await stores.close();
     },
@@ -51,7 +53,13 @@ async function main(): Promise<void> {
   // With ADMIN_PORT the admin routes (and /metrics) listen apart, over the same stores; their Tenant URLs name SCIM's origin.
   adminApp = config.admin.port === undefined ? undefined : await createAdminApp(config, logger, stores, relay, origin, metrics);
   startup.lap('app');
-  stopGracefullyOnSignals(app, logger, config.shutdownTimeoutMs);
+  // Both listeners stop at the signal and drain together: one after the other, answers still being
+  // sent on each (an export on the admin one) took a drain time each, past SHUTDOWN_TIMEOUT_MS.
+  const stopBoth = async () => {
+    closeAdmin().catch(() => undefined);
+    await app.close();
+  };
+  stopGracefullyOnSignals({ close: stopBoth }, logger, config.shutdownTimeoutMs);
   await app.listen(config.port, config.host);
   await adminApp?.listen(config.admin.port!, config.admin.host ?? config.host);
   startup.lap('listen');
