@@ -47,8 +47,11 @@ export function journalScimRequests(fastify: FastifyInstance, journal: JournalWr
       pending.size === 0
         ? Promise.resolve()
         : new Promise<void>((resolve) => {
-            allRecorded = resolve;
-            setTimeout(resolve, withinMs);
+            const timer = setTimeout(resolve, withinMs);
+            allRecorded = () => {
+              clearTimeout(timer);
+              resolve();
+            };
           }),
   };
 }
