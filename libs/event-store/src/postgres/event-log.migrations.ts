@@ -52,4 +52,15 @@ export const EVENT_LOG_MIGRATIONS: readonly Migration[] = [
       DROP TABLE event_log_head;
     `,
   },
+  {
+    id: 'event-log-004',
+    // A write made as one statement (a new stream: see the adapter's appendNewStreamAtOnce) calls this
+    // when what it found is not what it expected, so the statement fails and nothing of it stays.
+    sql: `
+      CREATE FUNCTION event_log_write_unsettled() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        RAISE EXCEPTION 'the write is not as its one-statement form expects' USING ERRCODE = 'SCW01';
+      END $$;
+    `,
+  },
 ];

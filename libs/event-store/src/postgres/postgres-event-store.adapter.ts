@@ -1,3 +1,4 @@
+import { DatabaseUnavailableError } from '@app/platform/database/database-unavailable.error';
 import { SqlDatabase, SqlExecutor } from '@app/platform/database/sql-database';
 import { ConcurrencyError } from '../concurrency.error';
 import { AppendResult, CatchUpOptions, EventHandler, EventStore, ExpectedRevision, NewEvent, RecordedEvent, Unsubscribe } from '../event-store.port';
@@ -118,13 +119,73 @@ const INSERT_FIRST_EVENT = `INSERT INTO events (position, stream_id, revision, e
  * event id is there already, the keys claimed.
  */
 function firstAppendStatement(expected: 'noStream' | number, claims: string | undefined): string {
+  return `${firstAppendCtes(expected, claims)}
+    SELECT EXISTS (SELECT FROM stream) AS stream, position, recorded_at, ${claims ? 'ARRAY(SELECT claim_key FROM claims)' : "'{}'::text[]"} AS claimed
+    FROM (SELECT) AS one LEFT JOIN inserted ON true`;
+}
+
+/** The WITH clause of the first statement: `appender`, `stream`, `inserted` (the first event) and `claims` when given. */
+function firstAppendCtes(expected: 'noStream' | number, claims: string | undefined): string {
   const stream =
     expected === 'noStream'
       ? 'stream AS (INSERT INTO event_streams (stream_id, revision) SELECT $1, $9::bigint FROM appender ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id)'
       : 'stream AS (UPDATE event_streams SET revision = $9 FROM appender WHERE stream_id = $1 AND revision = $2::bigint - 1 RETURNING stream_id)';
-  return `WITH ${APPENDER}, ${stream}, inserted AS (${INSERT_FIRST_EVENT})${claims ? `, ${claims}` : ''}
-    SELECT EXISTS (SELECT FROM stream) AS stream, position, recorded_at, ${claims ? 'ARRAY(SELECT claim_key FROM claims)' : "'{}'::text[]"} AS claimed
-    FROM (SELECT) AS one LEFT JOIN inserted ON true`;
+  return `WITH ${APPENDER}, ${stream}, inserted AS (${INSERT_FIRST_EVENT})${claims ? `, ${claims}` : ''}`;
+}
+
+/**
+ * A statement written beside a new stream's event by appendNewStreamAtOnce (the read model's rows):
+ * its own parameters from $1, no `$` in its text but theirs, ending in RETURNING, and returning a
+ * row when it wrote what it should.
+ */
+export interface RowStatement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/**
+ * A new stream with one event, its claims and `rows`, as ONE statement: a create costs one round
+ * trip, with no BEGIN or COMMIT around it (every round trip on a busy machine is a wait to be
+ * scheduled again). It is one implicit transaction that stands only when the stream was new, the
+ * event id unseen, every claim taken and every row written; anything else calls
+ * event_log_write_unsettled, which fails the statement and leaves nothing of it. Then it resolves
+ * undefined, and the transactional append (appendInTransaction) finds the outcome: a conflict, a
+ * refused claim, an earlier identical append, or a row the projection writes otherwise. The FROM
+ * clause runs `inserted` (and through it the appender's lock, before the transaction's id) before
+ * the select list reads `claims` and the rows. An unavailable database rejects, as a COMMIT would.
+ */
+export async function appendNewStreamAtOnce(
+  db: SqlExecutor,
+  streamId: string,
+  event: NewEvent,
+  claims: ClaimsToTake,
+  rows: readonly RowStatement[],
+): Promise<AppendResult | undefined> {
+  const params: unknown[] = [streamId, 0, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), TRANSACTION_SHIFT, 1, 0, ...APPENDER_LOCK];
+  const cte = claims.keys.length > 0 ? claimsCte(claims, params.length + 1, 'appender') : undefined;
+  const settled = ['position IS NOT NULL'];
+  if (cte) {
+    params.push(...cte.params, claims.keys.length);
+    settled.push(`(SELECT count(*) FROM claims) = $${params.length}::int`);
+  }
+  const rowCtes = rows.map((row, i) => {
+    const shift = params.length;
+    params.push(...row.params);
+    settled.push(`EXISTS (SELECT FROM row_${i})`);
+    return `, row_${i} AS (${row.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`)})`;
+  });
+  try {
+    const [{ position }] = await db.query<{ position: number }>(
+      `${firstAppendCtes('noStream', cte?.sql)}${rowCtes.join('')}
+      SELECT CASE WHEN ${settled.join(' AND ')} THEN position ELSE event_log_write_unsettled() END AS position
+      FROM (SELECT) AS one LEFT JOIN inserted ON true`,
+      params,
+    );
+    return { revision: 0, position: Number(position) };
+  } catch (error) {
+    if (error instanceof DatabaseUnavailableError) throw error;
+    return undefined;
+  }
 }
 
 /**

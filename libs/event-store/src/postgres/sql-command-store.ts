@@ -4,7 +4,8 @@ import type { CommandStore, CommittedWrite, ReadModelOutcome, StreamWrite } from
 import { ClaimTakenError } from '../command-handling/unique-claim';
 import { ConcurrencyError } from '../concurrency.error';
 import type { RecordedEvent } from '../event-store.port';
-import { appendInTransaction, PostgresEventStore, readStreamAfter } from './postgres-event-store.adapter';
+import { appendInTransaction, appendNewStreamAtOnce, PostgresEventStore, readStreamAfter, RowStatement } from './postgres-event-store.adapter';
+import type { ClaimsToTake } from './unique-claims';
 
 /**
  * Builds the read model's rows for appended events inside the write's transaction; resolves `held`
@@ -48,14 +49,29 @@ export class SqlCommandStore implements CommandStore {
 
 /** The write's statements in the caller's transaction: events and claims first (one statement), then the read model's rows. */
 export async function writeInTransaction(tx: SqlExecutor, write: StreamWrite, project: InlineProjection): Promise<CommittedWrite> {
-  const claims = { keys: write.claim.map((claim) => claim.key), holder: write.holder, takeOver: write.takeOver };
-  const { result, recorded } = await appendInTransaction(tx, write.streamId, write.events, write.expected, claims);
+  const { result, recorded } = await appendInTransaction(tx, write.streamId, write.events, write.expected, claimsOf(write));
   if (write.release.length > 0) {
     await tx.query('DELETE FROM unique_claims WHERE claim_key = ANY($1::text[]) AND holder = $2', [write.release.map((c) => c.key), write.holder]);
   }
   // A re-append of the same event ids stored nothing new: the projector has (or will have) its rows.
   const readModel = recorded ? await project(tx, recorded, (after) => readStreamAfter(tx, write.streamId, after)) : 'pending';
   return { ...result, readModel };
+}
+
+/**
+ * A write that makes its stream with one event and releases nothing, with the read model's `rows`
+ * for it, as one statement (appendNewStreamAtOnce): a create without a transaction around it.
+ * Undefined when the write is of another kind, there are no such rows, or the statement did not
+ * stand: the caller then writes it in a transaction (writeInTransaction).
+ */
+export async function writeNewStreamAtOnce(db: SqlExecutor, write: StreamWrite, rows: readonly RowStatement[] | undefined): Promise<CommittedWrite | undefined> {
+  if (rows === undefined || write.expected !== 'noStream' || write.events.length !== 1 || write.release.length > 0) return undefined;
+  const result = await appendNewStreamAtOnce(db, write.streamId, write.events[0], claimsOf(write), rows);
+  return result && { ...result, readModel: 'projected' };
+}
+
+function claimsOf(write: StreamWrite): ClaimsToTake {
+  return { keys: write.claim.map((claim) => claim.key), holder: write.holder, takeOver: write.takeOver };
 }
 
 /** The write's refusals as their own classes again after crossing a thread (see SqlProcedure.reviveError). */

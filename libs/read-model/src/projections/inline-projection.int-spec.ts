@@ -59,6 +59,41 @@ describe.each(targets.map((t) => [t.name, t] as const))('SqlCommandStore with th
     expect(await claims()).toEqual([{ claim_key: 'name-ada', holder: ada }]);
   });
 
+  it('gives a create sent again (same event id) its first outcome, and refuses a create of a stream that exists, leaving it as it was', async () => {
+    const id = randomUUID();
+    const create = provisioned(id, 'ada@example.com');
+    const first = await write(id, [create], { claim: [claim('name-ada')] });
+    await expect(write(id, [create], { claim: [claim('name-ada')] })).resolves.toMatchObject({ revision: 0, position: first.position });
+
+    await expect(write(id, [provisioned(id, 'ada@example.com')], { claim: [claim('name-ada')] })).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await stores.events.readStream(StreamIds.user(P, id))).toEqual([expect.objectContaining({ id: create.id })]);
+    expect(await claims()).toEqual([{ claim_key: 'name-ada', holder: id }]);
+    expect(await stores.users.findById(P, id)).toMatchObject({ version: 0 });
+  });
+
+  it('lets one of two creates racing for a value stand and refuses the other, leaving nothing of it', async () => {
+    const [ada, rival] = [randomUUID(), randomUUID()];
+    const outcomes = await Promise.allSettled([
+      write(ada, [provisioned(ada, 'ada@example.com')], { claim: [claim('name-ada'), claim('ext-ada')] }),
+      write(rival, [provisioned(rival, 'ada@example.com')], { claim: [claim('name-ada'), claim('ext-rival')] }),
+    ]);
+    const [won, lost] = outcomes[0].status === 'fulfilled' ? [ada, rival] : [rival, ada];
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: expect.any(ClaimTakenError) });
+    expect(await stores.events.readStream(StreamIds.user(P, lost))).toEqual([]);
+    expect(await stores.users.findById(P, lost)).toBeUndefined();
+    expect((await claims()).map((c) => c.holder)).toEqual([won, won]);
+  });
+
+  it('writes a create whose stream has a projection row already (a projector made it) in the transaction instead', async () => {
+    const id = randomUUID();
+    await stores.db.query('INSERT INTO projected_streams (stream_id, revision) VALUES ($1, -1)', [StreamIds.user(P, id)]);
+
+    await expect(write(id, [provisioned(id, 'ada@example.com')])).resolves.toMatchObject({ revision: 0, readModel: 'projected' });
+    expect(await stores.users.findById(P, id)).toMatchObject({ version: 0 });
+    expect(await stores.db.query('SELECT revision FROM projected_streams WHERE stream_id = $1', [StreamIds.user(P, id)])).toEqual([{ revision: 0 }]);
+  });
+
   it('refuses a stale revision as a ConcurrencyError before a taken claim, and gives a repeated write its first outcome', async () => {
     const [ada, grace] = [randomUUID(), randomUUID()];
     await write(ada, [provisioned(ada, 'ada@example.com')], { claim: [claim('name-ada')] });

@@ -1,5 +1,7 @@
 import type { RecordedEvent } from '@app/event-store/event-store.port';
-import { InlineProjection, reviveWriteError, WriteProcedure, writeInTransaction } from '@app/event-store/postgres/sql-command-store';
+import type { StreamWrite } from '@app/event-store/command-handling/command-store.port';
+import type { RowStatement } from '@app/event-store/postgres/postgres-event-store.adapter';
+import { InlineProjection, reviveWriteError, WriteProcedure, writeInTransaction, writeNewStreamAtOnce } from '@app/event-store/postgres/sql-command-store';
 import type { SqlExecutor } from '@app/platform/database/sql-database';
 import { namedStatements, StatementNames } from '../query/statement-names';
 import { ScimError } from '@app/scim/errors/scim-error';
@@ -7,7 +9,7 @@ import { describeProjectionError } from './projection-error';
 import { heldEvent, recordQuarantined } from './projection-failures';
 import { markProjected } from './projected-streams';
 import { projectIsolated } from './project-isolated';
-import { isProjected, projectEvent } from './read-model.projection';
+import { firstRowOf, isProjected, projectEvent } from './read-model.projection';
 
 /**
  * The read model's rows for a write, built in the write's own transaction by the same projection
@@ -58,7 +60,8 @@ async function projectAll(tx: SqlExecutor, events: readonly RecordedEvent[]): Pr
 async function lockStream(tx: SqlExecutor, streamId: string, first: number, last: number): Promise<{ revision: number; failure?: number }> {
   // A stream this write creates has no row and no failure yet: one plain insert (PGlite plans every statement anew).
   if (first === 0) {
-    const [created] = await tx.query('INSERT INTO projected_streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING revision', [streamId, last]);
+    const made = projectedStreamMade(streamId, last);
+    const [created] = await tx.query(made.sql, made.params);
     if (created) return { revision: last };
   }
   const [row] = await tx.query<{ revision: number; failure: number | null }>(
@@ -71,6 +74,17 @@ async function lockStream(tx: SqlExecutor, streamId: string, first: number, last
     [streamId, first, last],
   );
   return { revision: Number(row.revision), ...(row.failure === null ? {} : { failure: Number(row.failure) }) };
+}
+
+/** A new stream's projection row, built up to `revision`: returned when the stream had none. */
+function projectedStreamMade(streamId: string, revision: number): RowStatement {
+  return { sql: 'INSERT INTO projected_streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING revision', params: [streamId, revision] };
+}
+
+/** The rows of a write that makes its stream with one event, written with it in one statement (see writeNewStreamAtOnce), when the projection needs nothing read for them. */
+function newStreamRows(write: StreamWrite): RowStatement[] | undefined {
+  const row = write.expected === 'noStream' && write.events.length === 1 ? firstRowOf(write.events[0]) : undefined;
+  return row && [projectedStreamMade(write.streamId, 0), row];
 }
 
 async function holdBehind(tx: SqlExecutor, events: readonly RecordedEvent[], failure: number): Promise<'held'> {
@@ -91,7 +105,9 @@ const WRITE_STATEMENTS = new StatementNames(32);
 export const writeWithInlineProjection: WriteProcedure = {
   module: __filename,
   name: 'writeWithInlineProjection',
-  run: (db, write) => db.transaction((tx) => writeInTransaction(namedStatements(tx, WRITE_STATEMENTS), write, projectInline)),
+  run: async (db, write) =>
+    (await writeNewStreamAtOnce(namedStatements(db, WRITE_STATEMENTS), write, newStreamRows(write))) ??
+    db.transaction((tx) => writeInTransaction(namedStatements(tx, WRITE_STATEMENTS), write, projectInline)),
   reviveError: (error) =>
     error.name === 'ScimError' ? new ScimError(Number(error.status), String(error.detail), error.scimType as ScimError['scimType']) : reviveWriteError(error),
 };

@@ -1,11 +1,12 @@
-import type { RecordedEvent } from '@app/event-store/event-store.port';
+import type { NewEvent, RecordedEvent } from '@app/event-store/event-store.port';
+import type { RowStatement } from '@app/event-store/postgres/postgres-event-store.adapter';
 import { ADMINISTRATOR_EVENT_TYPES } from '@app/identity/administrator/administrator.events';
 import { IDENTITY_PROVIDER_EVENT_TYPES } from '@app/identity/identity-provider/identity-provider.events';
-import { USER_EVENT_TYPES } from '@app/identity/user/user.events';
+import { USER_EVENT_TYPES, UserProvisioned } from '@app/identity/user/user.events';
 import type { SqlExecutor } from '@app/platform/database/sql-database';
 import { forgetAdministrators, projectAdministratorEvent } from './administrator.projection';
 import { forgetIdentityProvider, projectIdentityProviderEvent } from './identity-provider.projection';
-import { forgetUser, projectUserEvent } from './scim-user.projection';
+import { forgetUser, projectUserEvent, provisionedUserRow } from './scim-user.projection';
 
 const userTypes = new Set<string>(USER_EVENT_TYPES);
 const providerTypes = new Set<string>(IDENTITY_PROVIDER_EVENT_TYPES);
@@ -21,6 +22,14 @@ export async function projectEvent(tx: SqlExecutor, event: RecordedEvent): Promi
   if (userTypes.has(event.type)) await projectUserEvent(tx, event);
   else if (providerTypes.has(event.type)) await projectIdentityProviderEvent(tx, event);
   else if (administratorTypes.has(event.type)) await projectAdministratorEvent(tx, event);
+}
+
+/**
+ * The rows a stream's first event builds, when the projection can write them without reading
+ * anything first (a provisioned user), at the event's time of occurrence; else undefined.
+ */
+export function firstRowOf(event: NewEvent): RowStatement | undefined {
+  return event.type === 'UserProvisioned' ? provisionedUserRow(event as unknown as UserProvisioned, 0, event.metadata.occurredAt) : undefined;
 }
 
 /** Removes what the stream of `first` built, so its events can be applied again from the start. */

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@app/event-store/event-store.port';
-import { UserEvent } from '@app/identity/user/user.events';
+import type { RowStatement } from '@app/event-store/postgres/postgres-event-store.adapter';
+import { UserEvent, UserProvisioned } from '@app/identity/user/user.events';
 import { evolveUser, UserState } from '@app/identity/user/user.state';
 import type { SqlExecutor } from '@app/platform/database/sql-database';
 
@@ -12,12 +13,8 @@ export async function projectUserEvent(tx: SqlExecutor, recorded: RecordedEvent)
   const { providerId, userId } = event.data;
   const at = recorded.metadata.occurredAt ?? recorded.recordedAt.toISOString();
   if (event.type === 'UserProvisioned') {
-    const { attributes } = event.data;
-    await tx.query(
-      `INSERT INTO scim_users (provider_id, user_id, user_name, external_id, attributes, version, created_at, last_modified_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (provider_id, user_id) DO NOTHING`,
-      [providerId, userId, attributes.userName, attributes.externalId ?? null, JSON.stringify(attributes), recorded.revision, at],
-    );
+    const row = provisionedUserRow(event, recorded.revision, at);
+    await tx.query(row.sql, row.params);
     return;
   }
   const [row] = await tx.query<{ attributes: Record<string, unknown>; version: number; awaiting_reprovision: boolean }>(
@@ -36,6 +33,16 @@ export async function projectUserEvent(tx: SqlExecutor, recorded: RecordedEvent)
      WHERE provider_id = $1 AND user_id = $2`,
     [providerId, userId, after.attributes.userName, after.attributes.externalId ?? null, JSON.stringify(after.attributes), recorded.revision, at, after.awaitingReprovision],
   );
+}
+
+/** The user's row as its UserProvisioned event makes it, at `revision`, `at` its creation time: returned when inserted. */
+export function provisionedUserRow(event: UserProvisioned, revision: number, at: string): RowStatement {
+  const { providerId, userId, attributes } = event.data;
+  return {
+    sql: `INSERT INTO scim_users (provider_id, user_id, user_name, external_id, attributes, version, created_at, last_modified_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (provider_id, user_id) DO NOTHING RETURNING user_id`,
+    params: [providerId, userId, attributes.userName, attributes.externalId ?? null, JSON.stringify(attributes), revision, at],
+  };
 }
 
 /** Removes the user's row, so its stream can be applied again from the first event (re-projection). */
