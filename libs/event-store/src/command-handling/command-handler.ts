@@ -108,6 +108,7 @@ export class CommandHandler {
           release: claims.release,
           takeOver,
           metadata: command.metadata,
+          history,
         });
       } catch (error) {
         if (error instanceof ClaimTakenError) {

@@ -14,6 +14,11 @@ export interface StreamWrite {
   readonly takeOver: ReadonlyMap<string, string>;
   /** Provenance for the claim records that are events (reservation streams). */
   readonly metadata: EventMetadata;
+  /**
+   * The stream's events the write was decided on, when they were read: a store that builds the read
+   * model with the write can derive the rows from them rather than read the rows first.
+   */
+  readonly history?: readonly RecordedEvent[];
 }
 
 /**

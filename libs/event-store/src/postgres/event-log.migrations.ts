@@ -54,7 +54,7 @@ export const EVENT_LOG_MIGRATIONS: readonly Migration[] = [
   },
   {
     id: 'event-log-004',
-    // A write made as one statement (a new stream: see the adapter's appendNewStreamAtOnce) calls this
+    // A write made as one statement (see the adapter's appendInOneStatement) calls this
     // when what it found is not what it expected, so the statement fails and nothing of it stays.
     sql: `
       CREATE FUNCTION event_log_write_unsettled() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$

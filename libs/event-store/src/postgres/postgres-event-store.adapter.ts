@@ -134,9 +134,9 @@ function firstAppendCtes(expected: 'noStream' | number, claims: string | undefin
 }
 
 /**
- * A statement written beside a new stream's event by appendNewStreamAtOnce (the read model's rows):
- * its own parameters from $1, no `$` in its text but theirs, ending in RETURNING, and returning a
- * row when it wrote what it should.
+ * A statement written beside an event by appendInOneStatement (the read model's rows): its own
+ * parameters from $1, no `$` in its text but theirs, ending in RETURNING, and returning a row when
+ * it wrote what it should.
  */
 export interface RowStatement {
   readonly sql: string;
@@ -144,44 +144,53 @@ export interface RowStatement {
 }
 
 /**
- * A new stream with one event, its claims and `rows`, as ONE statement: a create costs one round
- * trip, with no BEGIN or COMMIT around it (every round trip on a busy machine is a wait to be
- * scheduled again). It is one implicit transaction that stands only when the stream was new, the
- * event id unseen, every claim taken and every row written; anything else calls
- * event_log_write_unsettled, which fails the statement and leaves nothing of it. Then it resolves
- * undefined, and the transactional append (appendInTransaction) finds the outcome: a conflict, a
- * refused claim, an earlier identical append, or a row the projection writes otherwise. The FROM
- * clause runs `inserted` (and through it the appender's lock, before the transaction's id) before
- * the select list reads `claims` and the rows. An unavailable database rejects, as a COMMIT would.
+ * One event appended to a new stream (`noStream`) or at the stream's revision, with its claims
+ * taken, `release` given back and `rows` written, as ONE statement: the write costs one round trip,
+ * with no BEGIN or COMMIT around it (every round trip on a busy machine is a wait to be scheduled
+ * again). It is one implicit transaction that stands only when the stream was as expected, the event
+ * id unseen, every claim taken and every row written; anything else calls event_log_write_unsettled,
+ * which fails the statement and leaves nothing of it. Then it resolves undefined, and the
+ * transactional append (appendInTransaction) finds the outcome: a conflict, a refused claim, an
+ * earlier identical append, or rows the projection writes otherwise. The FROM clause runs `inserted`
+ * (and through it the appender's lock, before the transaction's id) before the select list reads
+ * `claims` and the rows. An unavailable database rejects, as a COMMIT would.
  */
-export async function appendNewStreamAtOnce(
+export async function appendInOneStatement(
   db: SqlExecutor,
   streamId: string,
   event: NewEvent,
+  expected: 'noStream' | number,
   claims: ClaimsToTake,
+  release: readonly string[],
   rows: readonly RowStatement[],
 ): Promise<AppendResult | undefined> {
-  const params: unknown[] = [streamId, 0, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), TRANSACTION_SHIFT, 1, 0, ...APPENDER_LOCK];
+  const revision = expected === 'noStream' ? 0 : expected + 1;
+  const params: unknown[] = [streamId, revision, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), TRANSACTION_SHIFT, 1, revision, ...APPENDER_LOCK];
   const cte = claims.keys.length > 0 ? claimsCte(claims, params.length + 1, 'appender') : undefined;
   const settled = ['position IS NOT NULL'];
   if (cte) {
     params.push(...cte.params, claims.keys.length);
     settled.push(`(SELECT count(*) FROM claims) = $${params.length}::int`);
   }
-  const rowCtes = rows.map((row, i) => {
+  const more: string[] = [];
+  if (release.length > 0) {
+    params.push(release, claims.holder);
+    more.push(`released AS (DELETE FROM unique_claims WHERE claim_key = ANY($${params.length - 1}::text[]) AND holder = $${params.length})`);
+  }
+  for (const [i, row] of rows.entries()) {
     const shift = params.length;
     params.push(...row.params);
     settled.push(`EXISTS (SELECT FROM row_${i})`);
-    return `, row_${i} AS (${row.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`)})`;
-  });
+    more.push(`row_${i} AS (${row.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`)})`);
+  }
   try {
     const [{ position }] = await db.query<{ position: number }>(
-      `${firstAppendCtes('noStream', cte?.sql)}${rowCtes.join('')}
+      `${firstAppendCtes(expected, cte?.sql)}${more.map((m) => `, ${m}`).join('')}
       SELECT CASE WHEN ${settled.join(' AND ')} THEN position ELSE event_log_write_unsettled() END AS position
       FROM (SELECT) AS one LEFT JOIN inserted ON true`,
       params,
     );
-    return { revision: 0, position: Number(position) };
+    return { revision, position: Number(position) };
   } catch (error) {
     if (error instanceof DatabaseUnavailableError) throw error;
     return undefined;

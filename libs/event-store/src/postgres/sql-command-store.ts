@@ -4,7 +4,7 @@ import type { CommandStore, CommittedWrite, ReadModelOutcome, StreamWrite } from
 import { ClaimTakenError } from '../command-handling/unique-claim';
 import { ConcurrencyError } from '../concurrency.error';
 import type { RecordedEvent } from '../event-store.port';
-import { appendInTransaction, appendNewStreamAtOnce, PostgresEventStore, readStreamAfter, RowStatement } from './postgres-event-store.adapter';
+import { appendInTransaction, appendInOneStatement, PostgresEventStore, readStreamAfter, RowStatement } from './postgres-event-store.adapter';
 import type { ClaimsToTake } from './unique-claims';
 
 /**
@@ -59,14 +59,15 @@ export async function writeInTransaction(tx: SqlExecutor, write: StreamWrite, pr
 }
 
 /**
- * A write that makes its stream with one event and releases nothing, with the read model's `rows`
- * for it, as one statement (appendNewStreamAtOnce): a create without a transaction around it.
- * Undefined when the write is of another kind, there are no such rows, or the statement did not
- * stand: the caller then writes it in a transaction (writeInTransaction).
+ * A write of one event, with the read model's `rows` for it, as one statement
+ * (appendInOneStatement): a create or a change without a transaction around it. Undefined when the
+ * write is of another kind, there are no such rows, or the statement did not stand: the caller then
+ * writes it in a transaction (writeInTransaction).
  */
-export async function writeNewStreamAtOnce(db: SqlExecutor, write: StreamWrite, rows: readonly RowStatement[] | undefined): Promise<CommittedWrite | undefined> {
-  if (rows === undefined || write.expected !== 'noStream' || write.events.length !== 1 || write.release.length > 0) return undefined;
-  const result = await appendNewStreamAtOnce(db, write.streamId, write.events[0], claimsOf(write), rows);
+export async function writeInOneStatement(db: SqlExecutor, write: StreamWrite, rows: readonly RowStatement[] | undefined): Promise<CommittedWrite | undefined> {
+  if (rows === undefined || write.expected === 'any' || write.events.length !== 1) return undefined;
+  const release = write.release.map((claim) => claim.key);
+  const result = await appendInOneStatement(db, write.streamId, write.events[0], write.expected, claimsOf(write), release, rows);
   return result && { ...result, readModel: 'projected' };
 }
 

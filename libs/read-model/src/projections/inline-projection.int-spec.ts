@@ -94,6 +94,86 @@ describe.each(targets.map((t) => [t.name, t] as const))('SqlCommandStore with th
     expect(await stores.db.query('SELECT revision FROM projected_streams WHERE stream_id = $1', [StreamIds.user(P, id)])).toEqual([{ revision: 0 }]);
   });
 
+  describe('a change decided on the stream read (its history given, as the command handler gives it)', () => {
+    const changeOf = async (userId: string, changes: unknown[], overrides: Partial<StreamWrite> = {}) => {
+      const history = await commands.readStream(StreamIds.user(P, userId));
+      const patched = event('AttributesPatched', { providerId: P, userId, changes });
+      return write(userId, [patched], { expected: history.at(-1)!.revision, history, ...overrides });
+    };
+    const projectedRevision = async (userId: string) =>
+      (await stores.db.query<{ revision: number }>('SELECT revision FROM projected_streams WHERE stream_id = $1', [StreamIds.user(P, userId)]))[0]?.revision;
+
+    it('moves the user row and the projection row with the event', async () => {
+      const id = randomUUID();
+      await write(id, [provisioned(id, 'ada@example.com')], { claim: [claim('name-ada')] });
+
+      expect(await changeOf(id, [{ attribute: 'displayName', newValue: 'Ada' }])).toMatchObject({ revision: 1, readModel: 'projected' });
+      expect(await changeOf(id, [{ attribute: 'title', newValue: 'Countess' }])).toMatchObject({ revision: 2, readModel: 'projected' });
+      expect(await stores.users.findById(P, id)).toMatchObject({ version: 2, attributes: { userName: 'ada@example.com', displayName: 'Ada', title: 'Countess' } });
+      expect(Number(await projectedRevision(id))).toBe(2);
+    });
+
+    it('deletes the row and gives back the claims with a UserDeleted', async () => {
+      const id = randomUUID();
+      await write(id, [provisioned(id, 'ada@example.com')], { claim: [claim('name-ada')] });
+      const history = await commands.readStream(StreamIds.user(P, id));
+
+      await write(id, [event('UserDeleted', { providerId: P, userId: id })], { expected: 0, history, release: [claim('name-ada')] });
+      expect(await stores.users.findById(P, id)).toBeUndefined();
+      expect(await claims()).toEqual([]);
+      expect(Number(await projectedRevision(id))).toBe(1);
+    });
+
+    it('refuses a change decided on a stale read as a ConcurrencyError, leaving the row as the first change made it', async () => {
+      const id = randomUUID();
+      await write(id, [provisioned(id, 'ada@example.com')]);
+      const stale = await commands.readStream(StreamIds.user(P, id));
+      await changeOf(id, [{ attribute: 'displayName', newValue: 'First' }]);
+
+      const second = event('AttributesPatched', { providerId: P, userId: id, changes: [{ attribute: 'displayName', newValue: 'Second' }] });
+      await expect(write(id, [second], { expected: 0, history: stale })).rejects.toBeInstanceOf(ConcurrencyError);
+      expect(await stores.users.findById(P, id)).toMatchObject({ version: 1, attributes: { displayName: 'First' } });
+    });
+
+    it('lets one of two changes decided on the same read stand', async () => {
+      const id = randomUUID();
+      await write(id, [provisioned(id, 'ada@example.com')]);
+      const history = await commands.readStream(StreamIds.user(P, id));
+      const named = (displayName: string) => event('AttributesPatched', { providerId: P, userId: id, changes: [{ attribute: 'displayName', newValue: displayName }] });
+      const outcomes = await Promise.allSettled(['A', 'B'].map((name) => write(id, [named(name)], { expected: 0, history })));
+
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: expect.any(ConcurrencyError) });
+      expect(await stores.users.findById(P, id)).toMatchObject({ version: 1, attributes: { displayName: outcomes[0].status === 'fulfilled' ? 'A' : 'B' } });
+    });
+
+    it('brings a row that is behind (events appended without it) up to date in the transaction instead', async () => {
+      const id = randomUUID();
+      await stores.events.appendToStream(StreamIds.user(P, id), [provisioned(id, 'ada@example.com')], 'noStream');
+
+      expect(await changeOf(id, [{ attribute: 'displayName', newValue: 'Ada' }])).toMatchObject({ revision: 1, readModel: 'projected' });
+      expect(await stores.users.findById(P, id)).toMatchObject({ version: 1, attributes: { userName: 'ada@example.com', displayName: 'Ada' } });
+    });
+
+    it('holds a change to a quarantined stream behind its failure', async () => {
+      const id = randomUUID();
+      await stores.events.appendToStream(StreamIds.user(P, id), [provisioned(id, POISON)], 'noStream');
+      await stores.projector.catchUp();
+
+      expect(await changeOf(id, [{ attribute: 'displayName', newValue: 'Later' }])).toMatchObject({ revision: 1, readModel: 'held' });
+      expect(await stores.users.findById(P, id)).toBeUndefined();
+    });
+
+    it('holds a change behind a failure recorded for the stream even when its rows are at the revision read', async () => {
+      const id = randomUUID();
+      const created = await write(id, [provisioned(id, 'ada@example.com')]);
+      await stores.db.query("INSERT INTO projection_failures (position, stream_id, event_type) VALUES ($1, $2, 'UserProvisioned')", [created.position, StreamIds.user(P, id)]);
+
+      expect(await changeOf(id, [{ attribute: 'displayName', newValue: 'Later' }])).toMatchObject({ revision: 1, readModel: 'held' });
+      expect(await stores.users.findById(P, id)).toMatchObject({ version: 0 });
+    });
+  });
+
   it('refuses a stale revision as a ConcurrencyError before a taken claim, and gives a repeated write its first outcome', async () => {
     const [ada, grace] = [randomUUID(), randomUUID()];
     await write(ada, [provisioned(ada, 'ada@example.com')], { claim: [claim('name-ada')] });

@@ -85,4 +85,28 @@ const metadata = { occurredAt: '2026-01-02T03:04:05.678Z' };
     expect(streamWrites).toHaveLength(2);
     expect(streamWrites.find((s) => s.includes('UPDATE event_streams'))).toContain('INSERT INTO events');
   });
+  it('writes a change decided on the stream read, and a delete, each as one statement with no transaction around it', async () => {
+    const { streamId, userId } = await provision('mary@example.com');
+    const transactions = jest.spyOn(db, 'transaction');
+    const statements = jest.spyOn(db, 'query');
+    try {
+      for (const [i, type] of ['AttributesPatched', 'UserDeactivated', 'UserDeleted'].entries()) {
+        const history = await commands.readStream(streamId);
+        const changed = { id: randomUUID(), type, data: { providerId: P, userId, changes: [{ attribute: 'displayName', newValue: `Mary ${i}` }] }, metadata };
+        const release = type === 'UserDeleted' ? [{ key: 'name-mary@example.com', reserved: { type: 'UniqueValueReserved', data: {} }, released: { type: 'UniqueValueReleased', data: {} } }] : [];
+        expect(await commands.write({ streamId, events: [changed], expected: i, holder: userId, claim: [], release, takeOver: new Map(), metadata, history })).toMatchObject({
+          revision: i + 1,
+          readModel: 'projected',
+        });
+      }
+      expect(transactions).not.toHaveBeenCalled();
+      // Each: the stream read, then the write.
+      expect(statements).toHaveBeenCalledTimes(6);
+      expect(await db.query('SELECT count(*)::int AS users FROM scim_users WHERE user_id = $1', [userId])).toEqual([{ users: 0 }]);
+      expect(await db.query('SELECT count(*)::int AS claims FROM unique_claims WHERE holder = $1', [userId])).toEqual([{ claims: 0 }]);
+    } finally {
+      transactions.mockRestore();
+      statements.mockRestore();
+    }
+  });
 });

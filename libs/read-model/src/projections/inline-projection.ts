@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@app/event-store/event-store.port';
 import type { StreamWrite } from '@app/event-store/command-handling/command-store.port';
 import type { RowStatement } from '@app/event-store/postgres/postgres-event-store.adapter';
-import { InlineProjection, reviveWriteError, WriteProcedure, writeInTransaction, writeNewStreamAtOnce } from '@app/event-store/postgres/sql-command-store';
+import { InlineProjection, reviveWriteError, WriteProcedure, writeInOneStatement, writeInTransaction } from '@app/event-store/postgres/sql-command-store';
 import type { SqlExecutor } from '@app/platform/database/sql-database';
 import { namedStatements, StatementNames } from '../query/statement-names';
 import { ScimError } from '@app/scim/errors/scim-error';
@@ -9,7 +9,7 @@ import { describeProjectionError } from './projection-error';
 import { heldEvent, recordQuarantined } from './projection-failures';
 import { markProjected } from './projected-streams';
 import { projectIsolated } from './project-isolated';
-import { firstRowOf, isProjected, projectEvent } from './read-model.projection';
+import { isProjected, projectEvent, userRowWrittenBy } from './read-model.projection';
 
 /**
  * The read model's rows for a write, built in the write's own transaction by the same projection
@@ -81,10 +81,24 @@ function projectedStreamMade(streamId: string, revision: number): RowStatement {
   return { sql: 'INSERT INTO projected_streams (stream_id, revision) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING revision', params: [streamId, revision] };
 }
 
-/** The rows of a write that makes its stream with one event, written with it in one statement (see writeNewStreamAtOnce), when the projection needs nothing read for them. */
-function newStreamRows(write: StreamWrite): RowStatement[] | undefined {
-  const row = write.expected === 'noStream' && write.events.length === 1 ? firstRowOf(write.events[0]) : undefined;
-  return row && [projectedStreamMade(write.streamId, 0), row];
+/** A stream's projection row moved on from `expected` by one event, when no failure holds it: returned when it was at `expected`. */
+function projectedStreamMoved(streamId: string, expected: number): RowStatement {
+  return {
+    sql: `UPDATE projected_streams SET revision = $2::bigint + 1 WHERE stream_id = $1 AND revision = $2
+      AND NOT EXISTS (SELECT FROM projection_failures WHERE stream_id = $1 AND held_behind IS NULL) RETURNING revision`,
+    params: [streamId, expected],
+  };
+}
+
+/**
+ * The read model's rows for a write of one user event, written with it in one statement (see
+ * writeInOneStatement), when the projection needs nothing read for them: the stream's projection
+ * row and the user's row, each returned only when found where the write expects it.
+ */
+function oneStatementRows(write: StreamWrite): RowStatement[] | undefined {
+  if (write.expected === 'any' || write.events.length !== 1) return undefined;
+  const row = userRowWrittenBy(write.events[0], write.expected, write.history ?? []);
+  return row && [write.expected === 'noStream' ? projectedStreamMade(write.streamId, 0) : projectedStreamMoved(write.streamId, write.expected), row];
 }
 
 async function holdBehind(tx: SqlExecutor, events: readonly RecordedEvent[], failure: number): Promise<'held'> {
@@ -106,7 +120,7 @@ export const writeWithInlineProjection: WriteProcedure = {
   module: __filename,
   name: 'writeWithInlineProjection',
   run: async (db, write) =>
-    (await writeNewStreamAtOnce(namedStatements(db, WRITE_STATEMENTS), write, newStreamRows(write))) ??
+    (await writeInOneStatement(namedStatements(db, WRITE_STATEMENTS), write, oneStatementRows(write))) ??
     db.transaction((tx) => writeInTransaction(namedStatements(tx, WRITE_STATEMENTS), write, projectInline)),
   reviveError: (error) =>
     error.name === 'ScimError' ? new ScimError(Number(error.status), String(error.detail), error.scimType as ScimError['scimType']) : reviveWriteError(error),

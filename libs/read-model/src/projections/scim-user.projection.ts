@@ -23,16 +23,24 @@ export async function projectUserEvent(tx: SqlExecutor, recorded: RecordedEvent)
   );
   if (!row || Number(row.version) >= recorded.revision) return;
   const before: UserState = { status: 'present', providerId, userId, attributes: row.attributes, awaitingReprovision: row.awaiting_reprovision };
-  const after = evolveUser(before, event);
+  const change = changedUserRow(event, evolveUser(before, event), Number(row.version), recorded.revision, at);
+  await tx.query(change.sql, change.params);
+}
+
+/**
+ * The statement that takes the user's row from `version` to the state `after` its event, at
+ * `revision` and time `at` (removes it when the user is gone): returns the row when it was at `version`.
+ */
+export function changedUserRow(event: UserEvent, after: UserState, version: number, revision: number, at: string): RowStatement {
+  const { providerId, userId } = event.data;
   if (after.status !== 'present') {
-    await tx.query('DELETE FROM scim_users WHERE provider_id = $1 AND user_id = $2', [providerId, userId]);
-    return;
+    return { sql: 'DELETE FROM scim_users WHERE provider_id = $1 AND user_id = $2 AND version = $3 RETURNING user_id', params: [providerId, userId, version] };
   }
-  await tx.query(
-    `UPDATE scim_users SET user_name = $3, external_id = $4, attributes = $5, version = $6, last_modified_at = $7, awaiting_reprovision = $8
-     WHERE provider_id = $1 AND user_id = $2`,
-    [providerId, userId, after.attributes.userName, after.attributes.externalId ?? null, JSON.stringify(after.attributes), recorded.revision, at, after.awaitingReprovision],
-  );
+  return {
+    sql: `UPDATE scim_users SET user_name = $3, external_id = $4, attributes = $5, version = $6, last_modified_at = $7, awaiting_reprovision = $8
+      WHERE provider_id = $1 AND user_id = $2 AND version = $9 RETURNING user_id`,
+    params: [providerId, userId, after.attributes.userName, after.attributes.externalId ?? null, JSON.stringify(after.attributes), revision, at, after.awaitingReprovision, version],
+  };
 }
 
 /** The user's row as its UserProvisioned event makes it, at `revision`, `at` its creation time: returned when inserted. */
