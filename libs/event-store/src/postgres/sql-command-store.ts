@@ -29,7 +29,9 @@ export type WriteProcedure = SqlProcedure<StreamWrite, CommittedWrite>;
  * The write side on PostgreSQL or PGlite: one transaction per write holds the claims (rows under
  * the unique key of unique_claims: a rival's claim is a ClaimTakenError inside the transaction, a
  * rename releases the old value in it), the events, and the read model's rows (inline projection).
- * It commits all or nothing, so there are no reservation streams and no claim left by a crash.
+ * It commits all or nothing, so there are no reservation streams and no claim left by a crash. A
+ * write of one event whose rows the read model can derive is that transaction as one statement
+ * (writeInOneStatement).
  */
 export class SqlCommandStore implements CommandStore {
   constructor(
