@@ -126,6 +126,14 @@ export function freePort(): Promise<number> {
 
 /** BENCH_SERVICE_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles`: a CPU profile of each service process, written when it stops. */
 const nodeArgs = () => (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * The Node flags of the checkout's `npm start` (its package.json start script, `node <flags> <main>`), so
+ * each revision's service runs as it is started in production (the image's CMD is checked to match).
+ */
+function startScriptFlags(dir: string): string[] {
+  const words = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').filter(Boolean);
+  return words[0] === 'node' ? words.slice(1).filter((word) => word.startsWith('--')) : [];
+}
 /** BENCH_SERVICE_ENV (`NAME=value NAME=value`): settings for the service processes, to compare configurations in one bench. */
 const serviceEnv = (): Record<string, string> =>
   Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(' ').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
@@ -221,7 +229,7 @@ export async function startService(
   const ready = `${origin}/health/ready`;
   const main = (app: string) => join(checkout.dir, 'dist', 'apps', app, 'src', 'main.js');
   let started = performance.now();
-  let api = startProcess(process.execPath, [...nodeArgs(), main('scim-api')], checkout.dir, env);
+  let api = startProcess(process.execPath, [...startScriptFlags(checkout.dir), ...nodeArgs(), main('scim-api')], checkout.dir, env);
   const readyMs = await untilReady(ready, api, started);
   const apiPid = () => processRunning(api.child.pid!, 'dist/apps/scim-api/src/main.js');
   let worker: Process | undefined;

@@ -4,6 +4,7 @@ Usage: python validate-manifests.py <repository root> <kubernetes version>...
 Prints one line per problem and exits 1 when there is any. Runs in the validator's virtualenv
 (kubernetes-validate brings the Kubernetes schemas, PyYAML the parser).
 """
+import json
 import re
 import sys
 from pathlib import Path
@@ -212,6 +213,15 @@ def check_image_context(m):
                     m.problem('Dockerfile', f'copies {source}, which does not exist')
 
 
+def check_start_command(m):
+    """The image starts scim-api as `npm start` does: the same Node flags (its young generation, README "Garbage collection under attack")."""
+    start = json.loads((m.root / 'package.json').read_text())['scripts']['start'].split()
+    commands = [line for line in (m.root / 'deploy/docker/Dockerfile').read_text().splitlines() if line.startswith('CMD ')]
+    image = json.loads(commands[-1][len('CMD '):])
+    if image != start:
+        m.problem('Dockerfile', f"CMD {' '.join(image)} differs from package.json's start script ({' '.join(start)})")
+
+
 # Created by the operator (deploy/README.md), so no manifest holds it.
 OPERATOR_SECRETS = {'scim-ingress-secrets'}
 
@@ -252,7 +262,7 @@ def check_references(m):
                 m.problem(path.name, f"envFrom names Secret {source['secretRef']['name']}, which neither a manifest nor deploy/README.md creates")
 
 
-RULES = (check_kustomization, check_references, check_variables, check_no_literal_secrets, check_workloads, check_ports, check_scaling, check_compose, check_image_context)
+RULES = (check_kustomization, check_references, check_variables, check_no_literal_secrets, check_workloads, check_ports, check_scaling, check_compose, check_image_context, check_start_command)
 
 
 def main():

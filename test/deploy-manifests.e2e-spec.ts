@@ -83,6 +83,7 @@ describe('deploy/validate-manifests.sh', () => {
     ['a ConfigMap no manifest defines', 'deploy/kubernetes/scim-worker.deployment.yaml', 'name: scim-ingress-config', 'name: scim-worker-config', /envFrom names ConfigMap scim-worker-config, which no manifest defines/],
     ['a manifest kustomize would leave out', 'deploy/kubernetes/kustomization.yaml', '  - networkpolicy.yaml\n', '', /does not list networkpolicy\.yaml/],
     ['a build input .dockerignore keeps out', '.dockerignore', '!libs/\n', '', /copies libs, which \.dockerignore keeps out of the build context/],
+    ['an image started unlike npm start', 'deploy/docker/Dockerfile', '"--min-semi-space-size=16", ', '', /CMD node --max-semi-space-size=16 dist\/apps\/scim-api\/src\/main\.js differs from package\.json's start script/],
   ];
   it.concurrent.each(broken)('exits 1 on %s, naming it', async (_, file, from, to, message) => {
     const root = brokenCopy(file, from, to);
@@ -194,9 +195,10 @@ if (!serverUrl) process.stdout.write('Deployment configuration run skipped: scim
     // The container's command, else the image's CMD.
     const command = (deployment: Yaml): string[] => deployment.spec.template.spec.containers[0].command ?? dockerfileCommand(/^CMD (\[.*\])$/m);
     const start = (deployment: Yaml, ready: RegExp) => {
-      const [node, script] = command(deployment);
+      const [node, ...args] = command(deployment);
       expect(node).toBe('node');
-      return runService(env, ready, { command: process.execPath, args: [join(ROOT, script)], cwd: ROOT });
+      const script = args.pop()!;
+      return runService(env, ready, { command: process.execPath, args: [...args, join(ROOT, script)], cwd: ROOT });
     };
     const apiProcess = await start(api, /SCIM ingress listening/);
     running.push(apiProcess);
