@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -28,7 +28,12 @@ export interface ServiceCommand {
   readonly cwd?: string;
 }
 
-const BUILT_SERVICE: ServiceCommand = { command: process.execPath, args: [BUILT_MAIN] };
+/** The Node flags of package.json's start script (`node <flags> <main>`): the young generation's size (README, "Garbage collection under attack"). */
+const START_FLAGS = (JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
+
+const BUILT_SERVICE: ServiceCommand = { command: process.execPath, args: [...START_FLAGS, BUILT_MAIN] };
 
 /** Starts the service; resolves when `until` matches its output, when it exits, or after `waitMs`. */
 export function runService(env: Record<string, string>, until: RegExp, how = BUILT_SERVICE, waitMs = 45_000): Promise<RunningService> {
