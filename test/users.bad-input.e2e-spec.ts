@@ -6,9 +6,11 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 
 const PROVIDER = { providerId: 'fuzzed', token: 'fuzzed-token-0123456789abcdef' };
-const RUNS = 60;
+/** FUZZ_SCALE=n multiplies every property's runs: a long fuzz (README, "A long fuzz"). */
+const SCALE = Math.max(1, Math.floor(Number(process.env.FUZZ_SCALE ?? 1)) || 1);
+const RUNS = 60 * SCALE;
 /** Each hostile run sends seven requests, some of them large. */
-const HOSTILE_RUNS = 25;
+const HOSTILE_RUNS = 25 * SCALE;
 
 /** A bounded random-input run over real HTTP: any answer is fine except a 5xx or a non-SCIM error body. */
 function expectNo5xx(response: ScimResponse): void {
